@@ -1,0 +1,248 @@
+package io.berth.common.os;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The few libc calls the JDK does not offer, bound with the FFM API (Java 22+).
+ * Every call captures errno atomically with the call and turns -1 into an
+ * {@link ErrnoException}. Namespace calls (unshare, setns) change the calling
+ * thread only: run them on a dedicated platform thread, never a virtual one.
+ */
+public final class Libc {
+
+    // Constants from the Linux UAPI headers (x86_64).
+    public static final long MS_RDONLY = 1;
+    public static final long MS_NOSUID = 2;
+    public static final long MS_NODEV = 4;
+    public static final long MS_NOEXEC = 8;
+    public static final long MS_REMOUNT = 32;
+    public static final long MS_BIND = 4096;
+    public static final long MS_MOVE = 8192;
+    public static final long MS_REC = 16384;
+    public static final long MS_PRIVATE = 1 << 18;
+    public static final long MS_SLAVE = 1 << 19;
+    public static final long MS_SHARED = 1 << 20;
+    public static final int MNT_DETACH = 2;
+    public static final int CLONE_NEWNS = 0x00020000;
+    public static final int CLONE_NEWUTS = 0x04000000;
+    public static final int CLONE_NEWIPC = 0x08000000;
+    public static final int CLONE_NEWUSER = 0x10000000;
+    public static final int CLONE_NEWPID = 0x20000000;
+    public static final int CLONE_NEWNET = 0x40000000;
+    public static final int S_IFCHR = 0020000;
+    public static final int S_IFBLK = 0060000;
+    public static final int S_IFIFO = 0010000;
+    public static final int AT_FDCWD = -100;
+    public static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    public static final int XATTR_CREATE = 1;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    private static final MemoryLayout STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO_HANDLE =
+            STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final java.lang.foreign.AddressLayout PTR = ValueLayout.ADDRESS;
+
+    private static final MethodHandle MOUNT = bind("mount", FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, PTR));
+    private static final MethodHandle UMOUNT2 = bind("umount2", FunctionDescriptor.of(INT, PTR, INT));
+    private static final MethodHandle UNSHARE = bind("unshare", FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle SETNS = bind("setns", FunctionDescriptor.of(INT, INT, INT));
+    private static final MethodHandle MKNOD = bind("mknod", FunctionDescriptor.of(INT, PTR, INT, LONG));
+    private static final MethodHandle LCHOWN = bind("lchown", FunctionDescriptor.of(INT, PTR, INT, INT));
+    private static final MethodHandle CHMOD = bind("chmod", FunctionDescriptor.of(INT, PTR, INT));
+    private static final MethodHandle LSETXATTR = bind("lsetxattr", FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, INT));
+    private static final MethodHandle LGETXATTR = bind("lgetxattr", FunctionDescriptor.of(LONG, PTR, PTR, PTR, LONG));
+    private static final MethodHandle UTIMENSAT = bind("utimensat", FunctionDescriptor.of(INT, INT, PTR, PTR, INT));
+    private static final MethodHandle SETHOSTNAME = bind("sethostname", FunctionDescriptor.of(INT, PTR, LONG));
+    private static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(INT, PTR, INT));
+    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(
+            LIBC.find("strerror").orElseThrow(), FunctionDescriptor.of(PTR, INT));
+
+    public static final int O_RDONLY = 0;
+    public static final int O_CLOEXEC = 02000000;
+
+    private Libc() {
+    }
+
+    private static MethodHandle bind(String name, FunctionDescriptor fd) {
+        MemorySegment sym = LIBC.find(name).orElseThrow(
+                () -> new UnsatisfiedLinkError("libc has no " + name));
+        // The capture-state segment comes first in every bound call.
+        return LINKER.downcallHandle(sym, fd, ERRNO);
+    }
+
+    public static void mount(String source, String target, String fstype, long flags, String data)
+            throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            int rc = (int) invoke(MOUNT, st, str(a, source), str(a, target), str(a, fstype), flags, str(a, data));
+            check(rc, st, "mount", target);
+        }
+    }
+
+    public static void umount2(String target, int flags) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            check((int) invoke(UMOUNT2, st, str(a, target), flags), st, "umount2", target);
+        }
+    }
+
+    public static void unshare(int flags) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            check((int) invoke(UNSHARE, st, flags), st, "unshare", Integer.toHexString(flags));
+        }
+    }
+
+    /** Moves the calling thread into the namespace that {@code path} pins. */
+    public static void setns(String path, int nstype) throws ErrnoException {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            check((int) invoke(SETNS, st, fd, nstype), st, "setns", path);
+        } finally {
+            close(fd);
+        }
+    }
+
+    public static int open(String path, int flags) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            int fd = (int) invoke(OPEN, st, str(a, path), flags);
+            check(fd, st, "open", path);
+            return fd;
+        }
+    }
+
+    public static void close(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            invoke(CLOSE, a.allocate(STATE), fd);
+        }
+    }
+
+    public static void mknod(String path, int mode, long dev) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            check((int) invoke(MKNOD, st, str(a, path), mode, dev), st, "mknod", path);
+        }
+    }
+
+    /** Linux's makedev: major and minor into one dev_t. */
+    public static long makedev(long major, long minor) {
+        return ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8)
+                | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
+    }
+
+    public static void lchown(String path, int uid, int gid) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            check((int) invoke(LCHOWN, st, str(a, path), uid, gid), st, "lchown", path);
+        }
+    }
+
+    /** Sets the full mode, setuid/setgid/sticky included, which NIO cannot. */
+    public static void chmod(String path, int mode) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            check((int) invoke(CHMOD, st, str(a, path), mode), st, "chmod", path);
+        }
+    }
+
+    public static void lsetxattr(String path, String name, byte[] value) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            MemorySegment v = a.allocate(Math.max(1, value.length));
+            MemorySegment.copy(value, 0, v, ValueLayout.JAVA_BYTE, 0, value.length);
+            int rc = (int) invoke(LSETXATTR, st, str(a, path), str(a, name), v, (long) value.length, 0);
+            check(rc, st, "lsetxattr", path + " " + name);
+        }
+    }
+
+    /** Returns the attribute's value, or null when the file does not carry it. */
+    public static byte[] lgetxattr(String path, String name) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            MemorySegment buf = a.allocate(65536);
+            long n = (long) invoke(LGETXATTR, st, str(a, path), str(a, name), buf, 65536L);
+            if (n < 0) {
+                int errno = errno(st);
+                if (errno == ErrnoException.ENODATA) {
+                    return null;
+                }
+                throw new ErrnoException("lgetxattr", path + " " + name, errno, strerror(errno));
+            }
+            return buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    /** Sets atime and mtime without following a final symlink. */
+    public static void lutimes(String path, long atimeNanos, long mtimeNanos) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            MemorySegment ts = a.allocate(32, 8);
+            ts.set(LONG, 0, Math.floorDiv(atimeNanos, 1_000_000_000L));
+            ts.set(LONG, 8, Math.floorMod(atimeNanos, 1_000_000_000L));
+            ts.set(LONG, 16, Math.floorDiv(mtimeNanos, 1_000_000_000L));
+            ts.set(LONG, 24, Math.floorMod(mtimeNanos, 1_000_000_000L));
+            int rc = (int) invoke(UTIMENSAT, st, AT_FDCWD, str(a, path), ts, AT_SYMLINK_NOFOLLOW);
+            check(rc, st, "utimensat", path);
+        }
+    }
+
+    public static void sethostname(String name) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            byte[] b = name.getBytes(StandardCharsets.UTF_8);
+            MemorySegment s = a.allocateFrom(name);
+            check((int) invoke(SETHOSTNAME, st, s, (long) b.length), st, "sethostname", name);
+        }
+    }
+
+    public static String strerror(int errno) {
+        try {
+            MemorySegment p = (MemorySegment) STRERROR.invokeExact(errno);
+            return p.reinterpret(1024).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+
+    private static MemorySegment str(Arena a, String s) {
+        return s == null ? MemorySegment.NULL : a.allocateFrom(s);
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO_HANDLE.get(state, 0L);
+    }
+
+    private static void check(int rc, MemorySegment state, String call, String target) throws ErrnoException {
+        if (rc < 0) {
+            int e = errno(state);
+            throw new ErrnoException(call, target, e, strerror(e));
+        }
+    }
+
+    private static Object invoke(MethodHandle h, Object... args) {
+        try {
+            return h.invokeWithArguments(args);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+}
