@@ -1,0 +1,62 @@
+package io.berth.image.registry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@link RegistryTransport} on {@code java.net.http}. HTTPS trusts the JDK's
+ * default trust store (on Debian, the system CA bundle through
+ * ca-certificates-java); plain HTTP uses HTTP/1.1 so no h2c upgrade is tried.
+ */
+public final class JdkHttpTransport implements RegistryTransport {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    // Headers the JDK client sets itself and refuses from callers.
+    private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "host", "expect", "upgrade");
+
+    private final HttpClient https;
+    private final HttpClient http;
+
+    public JdkHttpTransport() {
+        this.https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(CONNECT_TIMEOUT).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    @Override
+    public Response send(Request request) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(request.uri()).timeout(request.timeout());
+        request.headers().forEach((k, v) -> {
+            if (!RESTRICTED.contains(k.toLowerCase(java.util.Locale.ROOT))) {
+                b.header(k, v);
+            }
+        });
+        b.method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        HttpClient client = "https".equals(request.uri().getScheme()) ? https : http;
+        HttpResponse<InputStream> r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        return new Response() {
+            @Override
+            public int status() {
+                return r.statusCode();
+            }
+
+            @Override
+            public List<String> headers(String name) {
+                return r.headers().allValues(name);
+            }
+
+            @Override
+            public InputStream body() {
+                return r.body();
+            }
+        };
+    }
+}
