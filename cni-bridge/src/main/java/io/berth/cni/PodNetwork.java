@@ -1,0 +1,248 @@
+package io.berth.cni;
+
+import io.berth.cni.cache.CachedAttachment;
+import io.berth.cni.cache.ResultCache;
+import io.berth.cni.config.ConfListLoader;
+import io.berth.cni.config.DefaultNetwork;
+import io.berth.cni.config.NetworkConfigList;
+import io.berth.cni.exec.CniExecutor;
+import io.berth.cni.exec.CniPluginInvoker;
+import io.berth.cni.exec.ExecPluginInvoker;
+import io.berth.cni.exec.GcAttachment;
+import io.berth.cni.exec.RuntimeConf;
+import io.berth.cni.spec.CniResult;
+import io.berth.common.error.FailedPreconditionException;
+import io.berth.common.error.InternalException;
+import io.berth.common.exec.CommandRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the sandbox code calls: attach a pod's pinned netns to the node's
+ * network (CNI ADD of the selected list, plus lo), detach it (DEL with the
+ * cached result, also after a restart), check it, report NetworkReady.
+ *
+ * Thread-safe. Calls for one sandbox are serialised (the spec forbids
+ * parallel operations on one container); different sandboxes run in parallel.
+ */
+public final class PodNetwork {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PodNetwork.class);
+    public static final String IF_NAME = "eth0";
+
+    private final CniConfig config;
+    private final CniPluginInvoker invoker;
+    private final CniExecutor executor;
+    private final ConfListLoader loader;
+    private final ResultCache cache;
+    private final ReentrantLock[] locks = new ReentrantLock[64];
+
+    /** Real plugins from the config's bin dirs; results cached under {@code <stateDir>/cni/results}. */
+    public PodNetwork(CniConfig config, Path stateDir) {
+        this(config, stateDir, new ExecPluginInvoker(config.binDirs(), CommandRunner.system()));
+    }
+
+    public PodNetwork(CniConfig config, Path stateDir, CniPluginInvoker invoker) {
+        this.config = config;
+        this.invoker = invoker;
+        this.executor = new CniExecutor(invoker, config.binDirs(), config.pluginTimeout());
+        this.loader = new ConfListLoader(config.confDir());
+        this.cache = new ResultCache(stateDir.resolve("cni").resolve("results"));
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    public CniExecutor executor() {
+        return executor;
+    }
+
+    /** The NetworkReady condition; also writes the default network when it is due. */
+    public NetworkStatus status() {
+        return new NetworkReadiness(loader, invoker, executor).check(this::ensureDefault);
+    }
+
+    /**
+     * ADD the pod to the network. On any failure everything done is undone
+     * (the executor DELs the chain) before the error is thrown.
+     *
+     * @throws FailedPreconditionException when there is no usable network config
+     * @throws io.berth.cni.spec.CniPluginException naming the failing plugin and its message
+     */
+    public PodNetworkResult setUp(PodNetworkRequest req) {
+        NetworkConfigList list = currentList();
+        RuntimeConf rt = new RuntimeConf(req.sandboxId(), req.netnsPath(), IF_NAME, CniArgs.args(req),
+                CniArgs.capabilities(req));
+        ReentrantLock lock = lockFor(req.sandboxId());
+        lock.lock();
+        try {
+            CachedAttachment pending = new CachedAttachment(list, rt, null);
+            // Recorded before ADD: if berthd dies during ADD, tearDown still finds what to DEL.
+            store(pending);
+            CompletableFuture<Void> lo = Loopback.upAsync(executor, rt);
+            CniResult result;
+            try {
+                result = executor.add(list, rt);
+            } catch (RuntimeException e) {
+                Loopback.await(lo, e);
+                forgetUnlessLeaky(pending, e);
+                throw e;
+            }
+            finishLoopback(lo, list, rt, result, pending);
+            store(pending.withResult(result));
+            return toResult(list, rt, result);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void finishLoopback(CompletableFuture<Void> lo, NetworkConfigList list, RuntimeConf rt,
+                                CniResult result, CachedAttachment pending) {
+        RuntimeException failure = Loopback.await(lo, null);
+        if (failure != null) {
+            try {
+                executor.del(list, rt, result);
+                forget(pending);
+            } catch (RuntimeException delFailure) {
+                failure.addSuppressed(delFailure);
+            }
+            throw failure;
+        }
+    }
+
+    /**
+     * DEL every attachment recorded for the sandbox, with the config and
+     * result stored at ADD. Idempotent: an unknown or already torn down
+     * sandbox is a no-op. The record goes only after DEL succeeded, so a
+     * failed teardown can be retried.
+     */
+    public void tearDown(String sandboxId) {
+        ReentrantLock lock = lockFor(sandboxId);
+        lock.lock();
+        try {
+            for (CachedAttachment a : attachments(sandboxId)) {
+                RuntimeConf rt = a.runtime();
+                // Spec: DEL may omit CNI_NETNS when the namespace is already gone.
+                if (!rt.netns().isEmpty() && !Files.exists(Path.of(rt.netns()))) {
+                    rt = new RuntimeConf(rt.containerId(), "", rt.ifName(), rt.args(), rt.capabilityArgs());
+                }
+                executor.del(a.list(), rt, a.result());
+                forget(a);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** CHECK the sandbox's attachments against their ADD results. */
+    public void check(String sandboxId) {
+        for (CachedAttachment a : attachments(sandboxId)) {
+            if (a.result() == null) {
+                throw new FailedPreconditionException("sandbox " + sandboxId + ": CNI ADD never completed");
+            }
+            executor.check(a.list(), a.runtime(), a.result());
+        }
+    }
+
+    /** The recorded network of a sandbox (after a restart too), if ADD completed. */
+    public Optional<PodNetworkResult> result(String sandboxId) {
+        return attachments(sandboxId).stream().filter(a -> a.result() != null).findFirst()
+                .map(a -> toResult(a.list(), a.runtime(), a.result()));
+    }
+
+    /**
+     * Drops attachments of sandboxes that no longer exist (DEL each), then
+     * lets 1.1.0 plugins collect what they hold for anything else (CNI GC).
+     */
+    public void gc(Set<String> liveSandboxIds) {
+        List<CachedAttachment> all;
+        try {
+            all = cache.all();
+        } catch (IOException e) {
+            throw new InternalException("cannot read CNI cache " + cache.dir(), e);
+        }
+        for (CachedAttachment a : all) {
+            if (!liveSandboxIds.contains(a.runtime().containerId())) {
+                try {
+                    tearDown(a.runtime().containerId());
+                } catch (RuntimeException e) {
+                    LOG.warn("CNI GC could not release {}: {}", a.runtime().containerId(), e.getMessage());
+                }
+            }
+        }
+        loader.current().ifPresent(list -> executor.gc(list, liveSandboxIds.stream()
+                .map(id -> new GcAttachment(id, IF_NAME)).toList()));
+    }
+
+    private NetworkConfigList currentList() {
+        ensureDefault();
+        return switch (loader.load()) {
+            case ConfListLoader.Found f -> f.list();
+            case ConfListLoader.Invalid i -> throw new FailedPreconditionException(i.error().getMessage());
+            case ConfListLoader.Missing m -> throw new FailedPreconditionException(
+                    "no CNI network config in " + m.confDir());
+        };
+    }
+
+    /** Writes the embedded default network when conf_dir has none and default_network is on. */
+    private void ensureDefault() {
+        if (config.defaultNetwork() && loader.load() instanceof ConfListLoader.Missing) {
+            try {
+                Path p = DefaultNetwork.write(config.confDir());
+                LOG.info("no CNI network config in {}; wrote the default network {}", config.confDir(), p);
+            } catch (IOException e) {
+                throw new InternalException("cannot write the default CNI network to " + config.confDir(), e);
+            }
+        }
+    }
+
+    private PodNetworkResult toResult(NetworkConfigList list, RuntimeConf rt, CniResult result) {
+        List<String> ips = CniArgs.podIps(result, rt.ifName());
+        String primary = ips.isEmpty() ? "" : ips.getFirst();
+        List<String> rest = ips.isEmpty() ? List.of() : ips.subList(1, ips.size());
+        return new PodNetworkResult(rt.containerId(), list.name(), rt.netns(), rt.ifName(), primary, rest, result);
+    }
+
+    private List<CachedAttachment> attachments(String sandboxId) {
+        try {
+            return cache.forContainer(sandboxId);
+        } catch (IOException e) {
+            throw new InternalException("cannot read CNI cache for sandbox " + sandboxId, e);
+        }
+    }
+
+    private void store(CachedAttachment a) {
+        try {
+            cache.put(a);
+        } catch (IOException e) {
+            throw new InternalException("cannot record CNI attachment of sandbox " + a.runtime().containerId(), e);
+        }
+    }
+
+    private void forget(CachedAttachment a) {
+        try {
+            cache.remove(a.network(), a.runtime().containerId(), a.runtime().ifName());
+        } catch (IOException e) {
+            throw new InternalException("cannot drop CNI record of sandbox " + a.runtime().containerId(), e);
+        }
+    }
+
+    /** After a failed ADD the record stays only if the rollback DEL failed too, so tearDown retries it. */
+    private void forgetUnlessLeaky(CachedAttachment pending, RuntimeException addFailure) {
+        if (addFailure.getSuppressed().length == 0) {
+            forget(pending);
+        }
+    }
+
+    private ReentrantLock lockFor(String sandboxId) {
+        return locks[Math.floorMod(sandboxId.hashCode(), locks.length)];
+    }
+}
