@@ -32,6 +32,7 @@ public final class Libc {
     public static final long MS_SLAVE = 1 << 19;
     public static final long MS_SHARED = 1 << 20;
     public static final int MNT_DETACH = 2;
+    public static final int CLONE_FS = 0x00000200;
     public static final int CLONE_NEWNS = 0x00020000;
     public static final int CLONE_NEWUTS = 0x04000000;
     public static final int CLONE_NEWIPC = 0x08000000;
@@ -69,6 +70,7 @@ public final class Libc {
     private static final MethodHandle SETHOSTNAME = bind("sethostname", FunctionDescriptor.of(INT, PTR, LONG));
     private static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(INT, PTR, INT));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle CHDIR = bind("chdir", FunctionDescriptor.of(INT, PTR));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(
             LIBC.find("strerror").orElseThrow(), FunctionDescriptor.of(PTR, INT));
 
@@ -200,6 +202,18 @@ public final class Libc {
             ts.set(LONG, 24, Math.floorMod(mtimeNanos, 1_000_000_000L));
             int rc = (int) invoke(UTIMENSAT, st, AT_FDCWD, str(a, path), ts, AT_SYMLINK_NOFOLLOW);
             check(rc, st, "utimensat", path);
+        }
+    }
+
+    /**
+     * Changes the working directory of the calling thread's fs context. In a JVM
+     * that is the whole process unless the thread first called
+     * {@code unshare(CLONE_FS)}: do that on a dedicated platform thread.
+     */
+    public static void chdir(String path) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            check((int) invoke(CHDIR, st, str(a, path)), st, "chdir", path);
         }
     }
 
