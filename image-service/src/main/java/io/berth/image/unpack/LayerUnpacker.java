@@ -1,0 +1,69 @@
+package io.berth.image.unpack;
+
+import io.berth.common.error.InvalidArgumentException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Unpacks one layer blob into an empty directory and computes its diff id on
+ * the way. Each layer gets its own directory (the overlay model), so the only
+ * symlinks a member can meet are ones its own layer made earlier; those are
+ * refused as path components (see {@link SnapshotTree}).
+ *
+ * <p>On failure the directory is left as it is; its owner (the snapshotter)
+ * removes it.
+ */
+public final class LayerUnpacker {
+
+    /** What one unpack produced. {@code tarBytes} is the uncompressed length. */
+    public record Result(String diffId, long tarBytes, long entries, long fileBytes) {
+    }
+
+    public Result unpack(Path blob, String mediaType, Path dir) throws IOException {
+        LayerCompression compression = LayerCompression.forMediaType(mediaType);
+        try (InputStream in = Files.newInputStream(blob)) {
+            return unpack(in, compression, dir);
+        } catch (TarFormatException e) {
+            throw new InvalidArgumentException("layer " + blob.getFileName() + " (" + mediaType
+                    + ") is not a readable tar stream: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads {@code compressed} to its end; the caller closes it. */
+    public Result unpack(InputStream compressed, LayerCompression compression, Path dir) throws IOException {
+        DigestingInputStream tar;
+        try {
+            tar = new DigestingInputStream(compression.decompress(compressed));
+        } catch (IOException e) {
+            // The gzip header is read eagerly: a bad one shows up here.
+            throw new TarFormatException("cannot decompress layer: " + e.getMessage(), e);
+        }
+        TarReader reader = new TarReader(tar);
+        EntryWriter writer = new EntryWriter(new SnapshotTree(dir));
+        long entries = 0;
+        for (TarEntry e; (e = reader.next()) != null; entries++) {
+            if (Thread.interrupted()) {
+                throw new InterruptedIOException("unpack into " + dir + " interrupted");
+            }
+            write(writer, e, reader);
+        }
+        tar.drain();
+        writer.finish();
+        return new Result(tar.digest(), tar.count(), entries, writer.fileBytes());
+    }
+
+    private static void write(EntryWriter writer, TarEntry e, TarReader reader) throws IOException {
+        try {
+            writer.write(e, reader.content());
+        } catch (UnsafeEntryException x) {
+            throw new InvalidArgumentException("layer entry \"" + e.name() + "\" refused: " + x.getMessage());
+        } catch (TarFormatException x) {
+            throw x;
+        } catch (IOException x) {
+            throw new IOException("layer entry \"" + e.name() + "\": " + x.getMessage(), x);
+        }
+    }
+}
