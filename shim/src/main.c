@@ -69,21 +69,36 @@ static int fail(struct startup *s, const char *stage, int status, const char *fm
 	exit(1);
 }
 
-/* Double fork: berthd's child exits at once, the shim is nobody's child but init's. */
+/* Closed (after a 'S' byte if started) when the sync answer is written. */
+static int answered_fd = -1;
+
+/*
+ * Double fork: the shim ends up nobody's child but init's. berthd's child stays
+ * until the shim has answered, so berthd can read the whole answer once its
+ * child has exited (the JDK drains and closes a child's stdout when it exits).
+ */
 static void detach(void)
 {
+	int answered[2];
+	if (pipe2(answered, O_CLOEXEC) < 0)
+		return;
 	pid_t pid = fork();
 	if (pid < 0)
 		return; /* reported by the caller through the missing "shim" message */
 	if (pid > 0) {
-		int st;
-		waitpid(pid, &st, 0);
-		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
+		close(answered[1]);
+		waitpid(pid, NULL, 0);
+		char c = 0;
+		while (read(answered[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(c == 'S' ? 0 : 1);
 	}
+	close(answered[0]);
 	setsid();
 	pid = fork();
 	if (pid != 0)
 		_exit(pid < 0 ? 1 : 0);
+	answered_fd = answered[1];
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (chdir("/") < 0)
 		_exit(1);
@@ -219,6 +234,10 @@ static void run_runtime(struct startup *s)
 static void release_berthd(struct startup *s)
 {
 	sync_send_started(s->opts.sync_fd, s->mon.pid);
+	if (answered_fd >= 0) {
+		(void)!write(answered_fd, "S", 1);
+		close(answered_fd);
+	}
 	int devnull = open("/dev/null", O_RDWR);
 	dup2(devnull, s->opts.sync_fd);
 	dup2(devnull, 0);
