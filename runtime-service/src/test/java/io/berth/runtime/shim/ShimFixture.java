@@ -25,13 +25,13 @@ import java.util.stream.Stream;
  * {@link #close} removes everything and fails the test if a shim, a container process,
  * a socket or a cgroup was left behind.
  */
-final class ShimFixture implements AutoCloseable {
+final class ShimFixture {
 
     static final Path SHIM = locateShim();
     static final Duration WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] APPLETS = {"sh", "sleep", "cat", "echo", "seq", "head", "tr", "kill",
-        "printf", "stty", "tail", "true"};
+        "printf", "stty", "tail", "true", "test"};
 
     final String token = "bt" + HexFormat.of().formatHex(SecureRandom.getSeed(4));
     final Path dir;
@@ -171,8 +171,7 @@ final class ShimFixture implements AutoCloseable {
         return Files.readAllLines(procs).stream().filter(s -> !s.isBlank()).map(Long::parseLong).toList();
     }
 
-    @Override
-    public void close() throws Exception {
+    void close() throws Exception {
         List<String> leaks = new ArrayList<>();
         try {
             for (String id : containers) {
