@@ -45,13 +45,13 @@ public record Bandwidth(long ingressRate, long egressRate) {
         return m;
     }
 
-    /** Parses a Kubernetes quantity: decimal (k M G T P E) or binary (Ki Mi Gi Ti Pi Ei) suffixes. */
+    /** Parses a Kubernetes quantity: decimal (m k M G T P E) or binary (Ki Mi Gi Ti Pi Ei) suffixes; rounds up. */
     static long quantity(String annotation, String value) {
         String v = value.strip();
         String[][] suffixes = {{"Ki", "1024"}, {"Mi", "1048576"}, {"Gi", "1073741824"},
             {"Ti", "1099511627776"}, {"Pi", "1125899906842624"}, {"Ei", "1152921504606846976"},
             {"k", "1000"}, {"M", "1000000"}, {"G", "1000000000"}, {"T", "1000000000000"},
-            {"P", "1000000000000000"}, {"E", "1000000000000000000"}};
+            {"P", "1000000000000000"}, {"E", "1000000000000000000"}, {"m", "0.001"}};
         BigDecimal factor = BigDecimal.ONE;
         for (String[] s : suffixes) {
             if (v.endsWith(s[0])) {
