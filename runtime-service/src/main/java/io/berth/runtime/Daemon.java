@@ -1,0 +1,87 @@
+package io.berth.runtime;
+
+import io.berth.runtime.config.BerthConfig;
+import io.berth.runtime.grpc.ErrorMappingInterceptor;
+import io.berth.runtime.host.CgroupDriver;
+import io.berth.runtime.host.CgroupDriverDetector;
+import io.berth.runtime.metrics.MetricsServer;
+import io.berth.runtime.metrics.RpcMetrics;
+import io.berth.runtime.rpc.BuildInfo;
+import io.berth.runtime.rpc.NetworkStatus;
+import io.berth.runtime.rpc.PodCidrs;
+import io.berth.runtime.rpc.RuntimeContext;
+import io.berth.runtime.server.GrpcServer;
+import io.berth.runtime.server.StartupException;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running berthd: state directories, the CRI server and the metrics endpoint. */
+public final class Daemon {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final GrpcServer server;
+    private final Optional<MetricsServer> metrics;
+
+    private Daemon(GrpcServer server, Optional<MetricsServer> metrics) {
+        this.server = server;
+        this.metrics = metrics;
+    }
+
+    public static Daemon start(BerthConfig config) throws StartupException, IOException {
+        createPrivateDirectory(config.rootPath());
+        createPrivateDirectory(config.statePath());
+        CgroupDriver driver = CgroupDriver.resolve(config.cgroup().driver(), new CgroupDriverDetector(Path.of("/")));
+        RuntimeContext ctx = new RuntimeContext(config, BuildInfo.load(), driver, NetworkStatus.NOT_CONFIGURED,
+                new PodCidrs());
+        PrometheusRegistry registry = new PrometheusRegistry();
+        GrpcServer server = GrpcServer.start(config.socketPath(), CriServices.create(ctx),
+                new ErrorMappingInterceptor(new RpcMetrics(registry)));
+        LOG.info("berthd {} serving CRI on unix://{} (pid {}, cgroup driver {})", ctx.build().version(),
+                server.socket(), ProcessHandle.current().pid(), driver.name().toLowerCase(java.util.Locale.ROOT));
+        Optional<InetSocketAddress> address = config.metrics().listenAddress();
+        if (address.isEmpty()) {
+            return new Daemon(server, Optional.empty());
+        }
+        try {
+            MetricsServer metrics = MetricsServer.start(address.get(), registry);
+            LOG.info("metrics on http://{}:{}/metrics", address.get().getHostString(), metrics.port());
+            return new Daemon(server, Optional.of(metrics));
+        } catch (IOException e) {
+            server.shutdown(Duration.ZERO);
+            throw new StartupException("cannot serve metrics on " + config.metrics().address() + " ([metrics] "
+                    + "address): " + e.getMessage(), e);
+        }
+    }
+
+    public Path socket() {
+        return server.socket();
+    }
+
+    /** The bound metrics port, if metrics are on. */
+    public Optional<Integer> metricsPort() {
+        return metrics.map(MetricsServer::port);
+    }
+
+    /** Graceful stop: in-flight RPCs get up to {@code grace}, then the socket is removed. */
+    public void stop(Duration grace) {
+        server.shutdown(grace);
+        metrics.ifPresent(MetricsServer::close);
+    }
+
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            // Others may traverse (mounts below are looked up by path) but not list.
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx--x--x")));
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.berth.runtime.server;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CRI gRPC server on its unix socket (Netty epoll). Handlers run on
+ * virtual threads because most of them block on processes and disk.
+ */
+public final class GrpcServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GrpcServer.class);
+    /** The kubelet's own client limit; ListContainers on a busy node gets large. */
+    private static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+    private final Path socket;
+    private final Server server;
+    private final SocketGuard guard;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ExecutorService executor;
+
+    private GrpcServer(Path socket, Server server, SocketGuard guard, EventLoopGroup boss, EventLoopGroup workers,
+            ExecutorService executor) {
+        this.socket = socket;
+        this.server = server;
+        this.guard = guard;
+        this.boss = boss;
+        this.workers = workers;
+        this.executor = executor;
+    }
+
+    /** Claims {@code socket} (refusing if a live daemon has it), binds and starts serving. */
+    public static GrpcServer start(Path socket, List<BindableService> services, ServerInterceptor interceptor)
+            throws StartupException, IOException {
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("berth-grpc-boss", true), EpollIoHandler.newFactory());
+        SocketGuard guard;
+        try {
+            guard = SocketGuard.claim(socket, boss);
+        } catch (StartupException | IOException | RuntimeException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2,
+                new DefaultThreadFactory("berth-grpc", true), EpollIoHandler.newFactory());
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toFile()))
+                .channelType(EpollServerDomainSocketChannel.class)
+                .bossEventLoopGroup(boss)
+                .workerEventLoopGroup(workers)
+                .executor(executor)
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES);
+        services.forEach(s -> builder.addService(ServerInterceptors.intercept(s, interceptor)));
+        GrpcServer server = new GrpcServer(socket, builder.build(), guard, boss, workers, executor);
+        try {
+            server.server.start();
+            SocketGuard.restrictSocket(socket);
+        } catch (IOException | RuntimeException e) {
+            server.shutdown(Duration.ZERO);
+            throw new StartupException("cannot serve on " + socket + ": " + e.getMessage(), e);
+        }
+        return server;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    /**
+     * Stops accepting calls, lets in-flight ones finish for up to {@code grace},
+     * cancels the rest, and removes the socket file.
+     */
+    public void shutdown(Duration grace) {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("in-flight RPCs did not finish within {} s; cancelling them", grace.toSeconds());
+                server.shutdownNow();
+                server.awaitTermination(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        executor.shutdownNow();
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            LOG.warn("cannot remove socket {}: {}", socket, e.getMessage());
+        }
+        try {
+            guard.close();
+        } catch (IOException e) {
+            LOG.warn("cannot release the socket lock: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ZERO);
+    }
+}
