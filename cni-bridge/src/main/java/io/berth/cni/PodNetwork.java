@@ -43,7 +43,7 @@ public final class PodNetwork {
     private final CniExecutor executor;
     private final ConfListLoader loader;
     private final ResultCache cache;
-    private final ReentrantLock[] locks = new ReentrantLock[64];
+    private final ReentrantLock[] locks = new ReentrantLock[256];
 
     /** Real plugins from the config's bin dirs; results cached under {@code <stateDir>/cni/results}. */
     public PodNetwork(CniConfig config, Path stateDir) {

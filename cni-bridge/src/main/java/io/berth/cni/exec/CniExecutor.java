@@ -191,11 +191,16 @@ public final class CniExecutor {
     private byte[] run(ObjectNode plugin, CniCommand command, Map<String, String> env, ObjectNode stdin) {
         String type = plugin.path("type").asText();
         PluginOutput out;
+        long start = System.nanoTime();
         try {
             out = invoker.invoke(new PluginCall(type, command, env, CniJson.bytes(stdin), timeout));
         } catch (IOException e) {
             throw new CniPluginException(type, command, CniPluginException.IO_FAILURE,
                     "cannot run plugin: " + e.getMessage(), null, null);
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("CNI {} {} for {}: exit {} in {} ms", type, command, env.getOrDefault("CNI_CONTAINERID", "-"),
+                    out.exitCode(), (System.nanoTime() - start) / 1_000_000);
         }
         if (out.exitCode() != 0) {
             throw ErrorParser.parse(type, command, out.exitCode(), out.stdout(), out.stderr());

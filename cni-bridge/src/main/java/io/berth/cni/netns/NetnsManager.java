@@ -77,6 +77,14 @@ public final class NetnsManager {
 
     /** Unmounts and removes a pin. Missing or already unmounted is fine (idempotent). */
     public void remove(Path pin) throws IOException {
+        unpin(pin);
+    }
+
+    /**
+     * Unmounts and removes any namespace pin (net, ipc, uts...); missing or
+     * already unmounted is fine.
+     */
+    public static void unpin(Path pin) throws IOException {
         try {
             Libc.umount2(pin.toString(), Libc.MNT_DETACH);
         } catch (ErrnoException e) {

@@ -36,8 +36,11 @@ public final class NetnsThreads {
         });
     }
 
-    /** Runs {@code task} on a new platform thread and waits for it, rethrowing its failure. */
-    static <T> T onPlatformThread(String name, Callable<T> task) throws IOException {
+    /**
+     * Runs {@code task} on a new platform thread that ends with it, and waits,
+     * rethrowing its failure: for unshare, whose effect must die with the thread.
+     */
+    public static <T> T onPlatformThread(String name, Callable<T> task) throws IOException {
         CompletableFuture<T> done = new CompletableFuture<>();
         Thread t = Thread.ofPlatform().name(name).daemon(true).unstarted(() -> {
             try {
