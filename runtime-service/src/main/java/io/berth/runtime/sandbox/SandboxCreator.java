@@ -1,0 +1,207 @@
+package io.berth.runtime.sandbox;
+
+import io.berth.cni.PodDns;
+import io.berth.cni.PodNetworkRequest;
+import io.berth.common.error.BerthException;
+import io.berth.common.error.InternalException;
+import io.berth.common.error.InvalidArgumentException;
+import io.berth.common.fs.AtomicFiles;
+import io.berth.cri.v1.DNSConfig;
+import io.berth.runtime.cgroup.PodCgroup;
+import io.berth.runtime.store.IdGenerator;
+import io.berth.runtime.store.NameRegistrar;
+import io.berth.runtime.store.RecordStore;
+import io.berth.runtime.store.Rollback;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * RunPodSandbox's steps, each registered with a rollback before or right after
+ * it runs, so that a failure anywhere leaves no name, record, cgroup, pin,
+ * netns, IP, infra process or file behind (issue 5, "Rollback").
+ */
+final class SandboxCreator {
+
+    /** kubelet's own value for the pod's infra: least likely to be OOM-killed. */
+    static final int INFRA_OOM_SCORE_ADJ = -998;
+
+    private final SandboxService.Deps deps;
+    private final RecordStore<Sandbox> store;
+    private final NameRegistrar names;
+    private final Function<String, Object> lockFor;
+
+    SandboxCreator(SandboxService.Deps deps, RecordStore<Sandbox> store, NameRegistrar names,
+                   Function<String, Object> lockFor) {
+        this.deps = deps;
+        this.store = store;
+        this.names = names;
+        this.lockFor = lockFor;
+    }
+
+    Sandbox run(RunPlan plan) {
+        String id = IdGenerator.newId();
+        names.reserve(plan.metadata().reservedName(), id);
+        synchronized (lockFor.apply(id)) {
+            try (Rollback rb = new Rollback("RunPodSandbox " + plan.metadata().reservedName() + " (" + id + ")",
+                    deps.cleanupTimeout())) {
+                // Added first, so undone last: the name is free the moment the RPC fails.
+                rb.add("name", () -> names.releaseById(id));
+                Sandbox ready = create(id, plan, rb);
+                rb.commit();
+                return ready;
+            }
+        }
+    }
+
+    private Sandbox create(String id, RunPlan plan, Rollback rb) {
+        // The CREATING record goes first so that start-up recovery can undo a
+        // RunPodSandbox that a kill -9 interrupted.
+        rb.add("record", () -> store.delete(id));
+        store.create(planned(id, plan));
+        Sandbox rec = createCgroup(store.get(id).orElseThrow(), plan, rb);
+        step(rec, "pin the IPC and UTS namespaces", () -> pinNamespaces(rec, plan, rb));
+        step(rec, "create the network namespace", () -> createNetns(rec, rb));
+        step(rec, "apply sysctls", () -> applySysctls(rec, plan));
+        Sandbox withInfra = plan.sharedPid() ? startInfra(rec, rb) : rec;
+        SandboxNetwork net = attach(withInfra, plan, rb);
+        step(rec, "write resolv.conf, hostname and hosts", () -> writeFiles(rec, plan, net, rb));
+        Sandbox ready = withInfra.withNetwork(net).withState(SandboxState.READY);
+        return store.update(id, r -> ready);
+    }
+
+    /** The CREATING record: every path is planned now, before anything exists. */
+    private Sandbox planned(String id, RunPlan plan) {
+        SandboxLayout l = deps.layout();
+        String netns = plan.hostNetwork() ? null : deps.network().netnsPath(id).toString();
+        String ipc = plan.hostIpc() ? null : l.pin(id, NamespaceKind.IPC).toString();
+        // Host-network pods keep the node's hostname, so its UTS namespace too.
+        String uts = plan.hostNetwork() ? null : l.pin(id, NamespaceKind.UTS).toString();
+        PodCgroup cgroup = deps.cgroups().plan(cgroupRequest(id, plan));
+        return new Sandbox(id, plan.metadata(), SandboxState.CREATING, wallClockNanos(), plan.runtimeHandler(),
+                plan.config().getLabelsMap(), plan.config().getAnnotationsMap(),
+                new SandboxNamespaces(netns, ipc, uts, plan.pidMode(), null), SandboxNetwork.none(), cgroup,
+                l.filesDir(id).toString(), plan.config().toByteArray());
+    }
+
+    /** Returns the record with the created cgroup, persisted when berth made it (so recovery removes it). */
+    private Sandbox createCgroup(Sandbox rec, RunPlan plan, Rollback rb) {
+        PodCgroup[] made = new PodCgroup[1];
+        step(rec, "create the pod cgroup", () -> {
+            made[0] = deps.cgroups().create(cgroupRequest(rec.id(), plan));
+            rb.add("pod cgroup " + made[0].path().value(), () -> deps.cgroups().remove(made[0]));
+        });
+        Sandbox next = rec.withCgroup(made[0]);
+        return made[0].createdByBerth() ? store.update(rec.id(), r -> next) : next;
+    }
+
+    private void pinNamespaces(Sandbox rec, RunPlan plan, Rollback rb) throws IOException {
+        Path stateDir = deps.layout().stateDir(rec.id());
+        rb.add("state dir " + stateDir, () -> AtomicFiles.deleteTree(stateDir));
+        SandboxNamespaces ns = rec.namespaces();
+        if (ns.ipc() == null && ns.uts() == null) {
+            return;
+        }
+        Path ipc = ns.ipc() == null ? null : Path.of(ns.ipc());
+        Path uts = ns.uts() == null ? null : Path.of(ns.uts());
+        rb.add("namespace pins", () -> {
+            if (ipc != null) {
+                deps.namespaces().unpin(ipc);
+            }
+            if (uts != null) {
+                deps.namespaces().unpin(uts);
+            }
+        });
+        deps.namespaces().createPinned(new PodNamespaces.PinRequest(ipc, uts, plan.hostname()));
+    }
+
+    private void createNetns(Sandbox rec, Rollback rb) throws IOException {
+        if (rec.namespaces().hostNetwork()) {
+            return;
+        }
+        rb.add("netns " + rec.namespaces().netns(), () -> deps.network().removeNetns(rec.id()));
+        deps.network().createNetns(rec.id());
+    }
+
+    private void applySysctls(Sandbox rec, RunPlan plan) throws IOException {
+        for (Map.Entry<NamespaceKind, Map<String, String>> e : plan.sysctls().entrySet()) {
+            String pin = e.getKey() == NamespaceKind.NET ? rec.namespaces().netns() : rec.namespaces().ipc();
+            try {
+                deps.namespaces().writeSysctls(Path.of(pin), e.getKey(), e.getValue());
+            } catch (PodNamespaces.SysctlRejectedException r) {
+                throw new InvalidArgumentException("pod sandbox " + plan.metadata().reservedName() + " ("
+                        + e.getKey().procName() + " namespace): " + r.getMessage(), r);
+            }
+        }
+    }
+
+    private Sandbox startInfra(Sandbox rec, Rollback rb) {
+        InfraProcess[] started = new InfraProcess[1];
+        step(rec, "start the infra process", () -> {
+            started[0] = deps.infra().start(rec.id());
+            rb.add("infra process " + started[0].pid(), () -> deps.infra().stop(started[0]));
+            deps.cgroups().addProcess(rec.cgroup(), started[0].pid());
+            deps.cgroups().setOomScoreAdj(started[0].pid(), INFRA_OOM_SCORE_ADJ);
+        });
+        // Recorded at once: the infra process is the one resource whose id is not planned.
+        Sandbox next = rec.withNamespaces(rec.namespaces().withInfra(started[0]));
+        return store.update(rec.id(), r -> next);
+    }
+
+    private SandboxNetwork attach(Sandbox rec, RunPlan plan, Rollback rb) {
+        if (rec.namespaces().hostNetwork()) {
+            return SandboxNetwork.none();
+        }
+        SandboxNetworking.Attachment[] a = new SandboxNetworking.Attachment[1];
+        // DEL before ADD's outcome is known: a failed ADD may have left a veth or a lease.
+        rb.add("CNI DEL", () -> deps.network().tearDown(rec.id()));
+        step(rec, "set up the pod network (CNI ADD)",
+                () -> a[0] = deps.network().setUp(networkRequest(rec, plan)));
+        return new SandboxNetwork(a[0].ip(), a[0].additionalIps(), a[0].resultJson(), false);
+    }
+
+    private void writeFiles(Sandbox rec, RunPlan plan, SandboxNetwork net, Rollback rb) throws IOException {
+        Path dir = Path.of(rec.filesDir());
+        rb.add("files " + dir, () -> AtomicFiles.deleteTree(dir));
+        String hostname = plan.hostNetwork() ? HostInfo.hostname() : plan.hostname();
+        deps.files().write(dir, new PodFiles.Content(plan.config().getDnsConfig(), hostname, net.ip(),
+                plan.hostNetwork()));
+    }
+
+    static PodNetworkRequest networkRequest(Sandbox rec, RunPlan plan) {
+        SandboxMetadata md = rec.metadata();
+        DNSConfig dns = plan.config().getDnsConfig();
+        return new PodNetworkRequest(rec.id(), md.name(), md.namespace(), md.uid(), rec.namespaces().netns(),
+                plan.portMappings(), new PodDns(dns.getServersList(), dns.getSearchesList(), dns.getOptionsList()),
+                plan.config().getAnnotationsMap(), List.of());
+    }
+
+    static PodCgroups.Request cgroupRequest(String id, RunPlan plan) {
+        var lx = plan.config().getLinux();
+        return new PodCgroups.Request(lx.getCgroupParent(), id,
+                lx.hasOverhead() ? lx.getOverhead() : null, lx.hasResources() ? lx.getResources() : null);
+    }
+
+    private static long wallClockNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** One OS step: domain errors pass through, I/O failures become Internal naming the pod and step. */
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    private static void step(Sandbox rec, String what, Step s) {
+        try {
+            s.run();
+        } catch (BerthException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new InternalException("RunPodSandbox " + rec.metadata().reservedName() + " (" + rec.id()
+                    + "): cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.berth.runtime.sandbox;
+
+import io.berth.common.error.BerthException;
+import io.berth.common.error.InternalException;
+import io.berth.common.fs.AtomicFiles;
+import io.berth.runtime.store.NameRegistrar;
+import io.berth.runtime.store.RecordStore;
+import io.berth.runtime.store.Rollback;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * StopPodSandbox and RemovePodSandbox on a sandbox the caller has locked.
+ * Every step is idempotent, so a retry after a failure (or after a restart)
+ * finishes the job.
+ */
+final class SandboxTeardown {
+
+    private final SandboxService.Deps deps;
+    private final RecordStore<Sandbox> store;
+    private final NameRegistrar names;
+    private final Supplier<PodContainers> containers;
+
+    SandboxTeardown(SandboxService.Deps deps, RecordStore<Sandbox> store, NameRegistrar names,
+                    Supplier<PodContainers> containers) {
+        this.deps = deps;
+        this.store = store;
+        this.names = names;
+        this.containers = containers;
+    }
+
+    /**
+     * Stops the containers, the infra process and releases the network (CNI
+     * DEL, then the netns), so that IPs and host ports are free when the RPC
+     * returns (api.proto, StopPodSandbox). The IPC/UTS pins stay until Remove.
+     */
+    void stop(Sandbox s) {
+        containers.get().stopAll(s.id());
+        InfraProcess infra = s.namespaces().infra();
+        if (infra != null) {
+            step(s, "StopPodSandbox", "stop the infra process " + infra.pid(), () -> deps.infra().stop(infra));
+        }
+        if (!s.namespaces().hostNetwork() && !s.network().released()) {
+            step(s, "StopPodSandbox", "tear down the pod network (CNI DEL)", () -> deps.network().tearDown(s.id()));
+            step(s, "StopPodSandbox", "remove the network namespace", () -> deps.network().removeNetns(s.id()));
+        }
+        if (s.state() != SandboxState.NOTREADY || (!s.namespaces().hostNetwork() && !s.network().released())) {
+            store.update(s.id(), r -> r.withState(SandboxState.NOTREADY)
+                    .withNetwork(r.namespaces().hostNetwork() ? r.network() : r.network().asReleased()));
+        }
+    }
+
+    /** Stops if needed, then removes containers, pins, cgroup, files, record and name. */
+    void remove(Sandbox s) {
+        stop(s);
+        containers.get().removeAll(s.id());
+        for (String pin : new String[] {s.namespaces().ipc(), s.namespaces().uts()}) {
+            if (pin != null) {
+                step(s, "RemovePodSandbox", "unpin " + pin, () -> deps.namespaces().unpin(Path.of(pin)));
+            }
+        }
+        Path stateDir = deps.layout().stateDir(s.id());
+        step(s, "RemovePodSandbox", "delete " + stateDir, () -> AtomicFiles.deleteTree(stateDir));
+        step(s, "RemovePodSandbox", "remove the pod cgroup " + s.cgroup().path().value(),
+                () -> deps.cgroups().remove(s.cgroup()));
+        step(s, "RemovePodSandbox", "delete " + s.filesDir(), () -> AtomicFiles.deleteTree(Path.of(s.filesDir())));
+        store.delete(s.id());
+        names.releaseById(s.id());
+    }
+
+    /**
+     * Undoes a RunPodSandbox that never finished (a CREATING record found at
+     * start-up): every step of its rollback, best effort, then the record.
+     */
+    void discard(Sandbox s) {
+        try (Rollback rb = new Rollback("recovery of pod sandbox " + s.id(), deps.cleanupTimeout())) {
+            rb.add("record", () -> store.delete(s.id()));
+            rb.add("files", () -> AtomicFiles.deleteTree(Path.of(s.filesDir())));
+            rb.add("pod cgroup", () -> deps.cgroups().remove(s.cgroup()));
+            rb.add("state dir", () -> AtomicFiles.deleteTree(deps.layout().stateDir(s.id())));
+            for (String pin : new String[] {s.namespaces().ipc(), s.namespaces().uts()}) {
+                if (pin != null) {
+                    rb.add("pin " + pin, () -> deps.namespaces().unpin(Path.of(pin)));
+                }
+            }
+            if (!s.namespaces().hostNetwork()) {
+                rb.add("netns", () -> deps.network().removeNetns(s.id()));
+                rb.add("CNI DEL", () -> deps.network().tearDown(s.id()));
+            }
+            if (s.namespaces().infra() != null) {
+                rb.add("infra process", () -> deps.infra().stop(s.namespaces().infra()));
+            }
+        }
+    }
+
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    private static void step(Sandbox s, String rpc, String what, Step step) {
+        try {
+            step.run();
+        } catch (BerthException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new InternalException(rpc + " " + s.id() + ": cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.berth.runtime.sandbox;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Starts the infra process with util-linux and catatonit, no image needed:
+ * {@code setsid unshare --pid --fork --kill-child catatonit -P}. unshare makes
+ * the PID namespace and forks catatonit into it as PID 1; catatonit's pause
+ * mode does nothing but reap the zombies that orphaned processes of the pod
+ * leave to it. setsid keeps a terminal's ^C away from it; --kill-child makes
+ * catatonit die if its unshare parent is killed, so no PID namespace is ever
+ * orphaned. (A berth-shim infra mode could replace both programs later.)
+ */
+public final class UnshareInfraLauncher implements InfraLauncher {
+
+    static final String INFRA_COMM = "catatonit";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final List<String> command;
+
+    /** @param catatonit the catatonit binary (Debian: /usr/bin/catatonit) */
+    public UnshareInfraLauncher(Path catatonit) {
+        this.command = List.of("setsid", "unshare", "--pid", "--fork", "--kill-child", catatonit.toString(), "-P");
+    }
+
+    public static UnshareInfraLauncher system() {
+        return new UnshareInfraLauncher(Path.of("/usr/bin/catatonit"));
+    }
+
+    @Override
+    public InfraProcess start(String sandboxId) throws IOException {
+        Process unshare = new ProcessBuilder(command)
+                .redirectInput(new File("/dev/null"))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try {
+            return awaitInfra(unshare, sandboxId);
+        } catch (IOException | RuntimeException e) {
+            // --kill-child takes catatonit along, if it got that far.
+            unshare.destroyForcibly();
+            throw e;
+        }
+    }
+
+    /** Waits until unshare's child has become catatonit (exec done), then identifies it. */
+    private static InfraProcess awaitInfra(Process unshare, String sandboxId) throws IOException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        Path children = Path.of("/proc", Long.toString(unshare.pid()), "task", Long.toString(unshare.pid()),
+                "children");
+        while (System.nanoTime() < deadline) {
+            if (!unshare.isAlive()) {
+                throw new IOException("infra process for sandbox " + sandboxId + " exited at once (status "
+                        + unshare.exitValue() + "): is catatonit installed?");
+            }
+            Optional<ProcStat> infra = childOf(children).flatMap(ProcStat::read)
+                    .filter(s -> s.comm().equals(INFRA_COMM) && s.running());
+            if (infra.isPresent()) {
+                return new InfraProcess(infra.get().pid(), infra.get().startTime());
+            }
+            sleepBriefly();
+        }
+        throw new IOException("infra process for sandbox " + sandboxId + " did not start within "
+                + START_TIMEOUT.toMillis() + " ms");
+    }
+
+    private static Optional<Long> childOf(Path children) {
+        try {
+            String text = Files.readString(children).trim();
+            return text.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(text.split(" ")[0]));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void stop(InfraProcess p) throws IOException {
+        if (!alive(p)) {
+            return;
+        }
+        // SIGKILL to PID 1 of the namespace: the kernel kills everything else in it.
+        ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        while (alive(p)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("infra process " + p.pid() + " still runs " + STOP_TIMEOUT.toSeconds()
+                        + " s after SIGKILL");
+            }
+            sleepBriefly();
+        }
+    }
+
+    @Override
+    public boolean alive(InfraProcess p) {
+        return ProcStat.read(p.pid()).filter(s -> s.startTime() == p.startTime() && s.running()).isPresent();
+    }
+
+    private static void sleepBriefly() throws IOException {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the infra process", e);
+        }
+    }
+}
