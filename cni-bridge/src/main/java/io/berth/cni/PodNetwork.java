@@ -18,9 +18,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,8 @@ public final class PodNetwork {
     private final ConfListLoader loader;
     private final ResultCache cache;
     private final ReentrantLock[] locks = new ReentrantLock[256];
+    /** Answers PodSandboxStatus (polled by the kubelet) without a disk read; the cache file stays the truth. */
+    private final Map<String, PodNetworkResult> known = new ConcurrentHashMap<>();
 
     /** Real plugins from the config's bin dirs; results cached under {@code <stateDir>/cni/results}. */
     public PodNetwork(CniConfig config, Path stateDir) {
@@ -98,7 +102,9 @@ public final class PodNetwork {
             }
             finishLoopback(lo, list, rt, result, pending);
             store(pending.withResult(result));
-            return toResult(list, rt, result);
+            PodNetworkResult r = toResult(list, rt, result);
+            known.put(req.sandboxId(), r);
+            return r;
         } finally {
             lock.unlock();
         }
@@ -137,6 +143,7 @@ public final class PodNetwork {
                 executor.del(a.list(), rt, a.result());
                 forget(a);
             }
+            known.remove(sandboxId);
         } finally {
             lock.unlock();
         }
@@ -144,18 +151,30 @@ public final class PodNetwork {
 
     /** CHECK the sandbox's attachments against their ADD results. */
     public void check(String sandboxId) {
-        for (CachedAttachment a : attachments(sandboxId)) {
-            if (a.result() == null) {
-                throw new FailedPreconditionException("sandbox " + sandboxId + ": CNI ADD never completed");
+        ReentrantLock lock = lockFor(sandboxId);
+        lock.lock();
+        try {
+            for (CachedAttachment a : attachments(sandboxId)) {
+                if (a.result() == null) {
+                    throw new FailedPreconditionException("sandbox " + sandboxId + ": CNI ADD never completed");
+                }
+                executor.check(a.list(), a.runtime(), a.result());
             }
-            executor.check(a.list(), a.runtime(), a.result());
+        } finally {
+            lock.unlock();
         }
     }
 
     /** The recorded network of a sandbox (after a restart too), if ADD completed. */
     public Optional<PodNetworkResult> result(String sandboxId) {
-        return attachments(sandboxId).stream().filter(a -> a.result() != null).findFirst()
-                .map(a -> toResult(a.list(), a.runtime(), a.result()));
+        PodNetworkResult r = known.get(sandboxId);
+        if (r != null) {
+            return Optional.of(r);
+        }
+        Optional<PodNetworkResult> fromDisk = attachments(sandboxId).stream().filter(a -> a.result() != null)
+                .findFirst().map(a -> toResult(a.list(), a.runtime(), a.result()));
+        fromDisk.ifPresent(v -> known.put(sandboxId, v));
+        return fromDisk;
     }
 
     /**

@@ -137,6 +137,21 @@ class PodNetworkTest {
     }
 
     @Test
+    void theAttachmentIsRecordedBeforeAddRuns() {
+        Path record = tmp.resolve("state/cni/results/berth-" + ID + "-eth0.json");
+        List<Boolean> seen = new java.util.ArrayList<>();
+        fake.script("bridge", c -> {
+            if (c.command() == CniCommand.ADD) {
+                seen.add(Files.exists(record));
+                throw new io.berth.common.error.DeadlineExceededException("bridge killed, as if berthd died");
+            }
+            return ok("");
+        });
+        assertThrows(io.berth.common.error.DeadlineExceededException.class, () -> withDefaultNetwork().setUp(request()));
+        assertEquals(List.of(true), seen);
+    }
+
+    @Test
     void ipv4IsPrimaryAndIpv6Additional() {
         fake.script("bridge", c -> c.command() == CniCommand.ADD ? ok("""
                 {"cniVersion":"1.0.0","interfaces":[{"name":"eth0","sandbox":"/n"}],
