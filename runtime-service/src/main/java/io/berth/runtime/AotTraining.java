@@ -39,12 +39,12 @@ final class AotTraining {
     }
 
     static int run(PrintStream err) {
-        LogSetup.configure("warn");
+        LogSetup.configure("error");
         Path dir = null;
         try {
             dir = Files.createTempDirectory("berth-aot-");
             BerthConfig config = new BerthConfig("unix://" + dir.resolve("berth.sock"), dir.resolve("root").toString(),
-                    dir.resolve("state").toString(), "warn", CgroupConfig.defaults(), new MetricsConfig("127.0.0.1:0"));
+                    dir.resolve("state").toString(), "error", CgroupConfig.defaults(), new MetricsConfig("127.0.0.1:0"));
             Daemon daemon = Daemon.start(config);
             try {
                 exercise(daemon);

@@ -22,6 +22,8 @@ final class LogSetup {
         // Netty and gRPC chatter at info is noise for an operator.
         setDefault("log.io.netty", "warn");
         setDefault("log.io.grpc", "warn");
+        // grpc-netty asks every child channel for SO_KEEPALIVE, which unix sockets lack.
+        setDefault("log.io.netty.bootstrap", "error");
     }
 
     private static void setDefault(String key, String value) {
