@@ -78,7 +78,8 @@ public final class RegistryServer implements AutoCloseable {
         throw last;
     }
 
-    static int freePort() throws IOException {
+    /** A loopback port nobody listened on a moment ago. */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
