@@ -16,13 +16,28 @@ final class V1Backend extends CgroupBackend {
     /**
      * A new v1 cpuset starts with empty cpus and mems and then refuses every
      * task, so it inherits its parent's (what cgroup.clone_children would do
-     * if it were set on every parent).
+     * if it were set on every parent). Parents are checked too, top-down: a
+     * concurrent create may have made one and not filled it yet.
      */
     @Override
-    protected void initialise(Path hierarchy, Path dir) throws IOException {
-        if (!hierarchy.equals(layout.controllers().get("cpuset"))) {
-            return;
+    protected void prepareParent(Path hierarchy, Path parent) throws IOException {
+        if (isCpuset(hierarchy) && !parent.equals(hierarchy)) {
+            inheritCpuset(parent);
         }
+    }
+
+    @Override
+    protected void initialise(Path hierarchy, Path dir) throws IOException {
+        if (isCpuset(hierarchy)) {
+            inheritCpuset(dir);
+        }
+    }
+
+    private boolean isCpuset(Path hierarchy) {
+        return hierarchy.equals(layout.controllers().get("cpuset"));
+    }
+
+    private void inheritCpuset(Path dir) throws IOException {
         for (String file : new String[] {"cpuset.cpus", "cpuset.mems"}) {
             if (fs.read(dir.resolve(file)).isBlank()) {
                 fs.write(dir.resolve(file), fs.read(dir.getParent().resolve(file)).strip());

@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -165,6 +168,32 @@ class CgroupV1IT {
         assertEquals(137, p.exitValue(), "SIGKILL from the OOM killer");
         assertEquals(1, manager.stats(pod.path()).oomKills());
         manager.removePod(pod);
+    }
+
+    /** Issue 5 runs 50 pods at once: shared parents must come out usable whoever creates them. */
+    @Test
+    void concurrentPodsUnderOneFreshParent() throws Exception {
+        int pods = 50;
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<PodCgroup>> created = new ArrayList<>();
+            for (int i = 0; i < pods; i++) {
+                String parent = testParent + "/burstable/pod" + i;
+                created.add(pool.submit(() -> manager.createPod(new PodCgroupRequest(parent, "sb", null, null))));
+            }
+            List<Future<?>> removed = new ArrayList<>();
+            for (Future<PodCgroup> f : created) {
+                PodCgroup pod = f.get();
+                assertTrue(pod.createdByBerth());
+                assertFalse(read("cpuset", pod.path().relative(), "cpuset.cpus").isEmpty(), pod.path().value());
+                removed.add(pool.submit(() -> manager.removePod(pod)));
+            }
+            for (Future<?> f : removed) {
+                f.get();
+            }
+        }
+        try (Stream<Path> left = Files.list(ROOT.resolve("memory").resolve(testParent.substring(1) + "/burstable"))) {
+            assertEquals(List.of(), left.filter(Files::isDirectory).toList());
+        }
     }
 
     @Test

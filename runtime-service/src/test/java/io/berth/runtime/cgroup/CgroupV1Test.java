@@ -43,6 +43,17 @@ class CgroupV1Test extends CgroupManagerContract {
         }
     }
 
+    /** Another create made the parent and has not filled it yet: ours must not inherit the emptiness. */
+    @Test
+    void anEmptyCpusetParentIsFilledBeforeItsChild() throws Exception {
+        Path parent = root.resolve("cpuset/test");
+        java.nio.file.Files.createDirectory(parent);
+        FakeTrees.writeFiles(parent, FakeTrees.v1Files("cpuset", false));
+        PodCgroup pod = createPod("/test/pod1");
+        assertEquals("0-3", file("cpuset", pod.path().parent(), "cpuset.cpus"));
+        assertEquals("0-3", file("cpuset", pod.path(), "cpuset.cpus"));
+    }
+
     @Test
     void appliesV1Files() {
         PodCgroup pod = createPod("/test/pod1");
