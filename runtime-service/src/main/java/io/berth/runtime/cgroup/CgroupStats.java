@@ -1,5 +1,6 @@
 package io.berth.runtime.cgroup;
 
+import java.time.Instant;
 import java.util.OptionalLong;
 
 /**
@@ -30,6 +31,12 @@ public record CgroupStats(long timestampNanos, long cpuUsageNanos,
                           OptionalLong memoryLimitBytes, OptionalLong availableBytes,
                           long swapUsageBytes, OptionalLong swapLimitBytes,
                           long pids, long oomKills) {
+
+    /** Wall-clock now in Unix epoch nanoseconds, as the CRI's timestamps are. */
+    static long nowNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
 
     /** Working set as the kubelet defines it: usage − inactive file, floored at 0. */
     static long workingSet(long usage, long inactiveFile) {

@@ -22,7 +22,7 @@ final class V1StatsReader {
     }
 
     CgroupStats read(CgroupPath path) {
-        long now = System.currentTimeMillis() * 1_000_000L;
+        long now = CgroupStats.nowNanos();
         long cpu = single("cpuacct", path, "cpuacct.usage");
         Map<String, Long> stat = flat("memory", path, "memory.stat");
         long usage = single("memory", path, "memory.usage_in_bytes");

@@ -13,7 +13,7 @@ final class V2StatsReader {
 
     /** @param read returns a file's content, or null when absent (controller not enabled) */
     static CgroupStats read(Path dir, Function<Path, String> read) {
-        long now = System.currentTimeMillis() * 1_000_000L;
+        long now = CgroupStats.nowNanos();
         Map<String, Long> cpu = flat(read.apply(dir.resolve("cpu.stat")));
         Map<String, Long> mem = flat(read.apply(dir.resolve("memory.stat")));
         long usage = single(read.apply(dir.resolve("memory.current")));
