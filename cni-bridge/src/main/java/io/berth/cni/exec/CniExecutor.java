@@ -39,6 +39,7 @@ public final class CniExecutor {
     static final String PLUGIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final CniPluginInvoker invoker;
+    private final List<Path> binDirs;
     private final String cniPath;
     private final Duration timeout;
     private final Map<String, CachedVersion> versions = new ConcurrentHashMap<>();
@@ -48,6 +49,7 @@ public final class CniExecutor {
 
     public CniExecutor(CniPluginInvoker invoker, List<Path> binDirs, Duration timeout) {
         this.invoker = invoker;
+        this.binDirs = List.copyOf(binDirs);
         this.cniPath = String.join(":", binDirs.stream().map(Path::toString).toList());
         this.timeout = timeout;
     }
@@ -156,7 +158,7 @@ public final class CniExecutor {
 
     /** VERSION, cached per binary until the file changes. */
     public VersionInfo version(String type) {
-        Path bin = invoker.locate(type).orElseThrow(() -> new PluginNotFoundException(type, List.of()));
+        Path bin = invoker.locate(type).orElseThrow(() -> new PluginNotFoundException(type, binDirs));
         FileTime mtime = mtime(bin);
         CachedVersion c = versions.get(type);
         if (c != null && c.binary().equals(bin) && c.mtime().equals(mtime)) {
