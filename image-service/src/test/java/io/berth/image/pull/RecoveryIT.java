@@ -1,0 +1,93 @@
+package io.berth.image.pull;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.berth.image.ref.Digest;
+import io.berth.image.snapshot.OverlaySnapshotter;
+import io.berth.image.store.ImageRecord;
+import io.berth.image.testing.RegistryPusher;
+import io.berth.image.testing.RegistryServer;
+import io.berth.image.testing.TestImage;
+import io.berth.image.testing.TestImage.Format;
+import io.berth.image.testing.TestImages;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a {@code kill -9} in the middle of a pull leaves (partial downloads,
+ * a half-written record, committed blobs and snapshots no record points to)
+ * is cleaned at the next start, and committed images stay.
+ */
+class RecoveryIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void crashMidPullLeavesNoPartialImageAndNoLeftovers() throws Exception {
+        TestImage kept = TestImages.threeLayers(Format.DOCKER);
+        TestImage cut = TestImages.threeLayers(Format.OCI);
+        Path root = dir.resolve("root");
+        try (RegistryServer registry = RegistryServer.start(dir.resolve("reg"))) {
+            new RegistryPusher(registry.uri(), null, null).push("crash/kept", "v1", kept);
+            try (Stack s = Stack.real(root)) {
+                s.pull(registry.hostPort() + "/crash/kept:v1");
+            }
+        }
+        simulateKillDuringPull(root, cut);
+
+        try (Stack s = Stack.real(root)) {
+            List<ImageRecord> images = s.module.images().list();
+            assertEquals(List.of(kept.id()), images.stream().map(ImageRecord::id).toList());
+            assertTrue(s.module.recovery().ingestFiles() >= 2, "partial downloads were found");
+            try (var files = Files.list(root.resolve("images"))) {
+                assertEquals(1, files.count(), "only the committed record is left");
+            }
+            s.assertNothingLeftOver();
+            assertEquals(3, s.snapshots.lowerDirs(images.getFirst().chainIds().getLast()).size());
+        }
+    }
+
+    // The state a pull of `cut` has reached when berthd is killed: its config
+    // and a layer committed, the next layer unpacked, two downloads half
+    // written, and its record half written by AtomicFiles.
+    private static void simulateKillDuringPull(Path root, TestImage cut) throws Exception {
+        OverlaySnapshotter snapshots = new OverlaySnapshotter(root);
+        Path blobs = root.resolve("content/blobs/sha256");
+        Files.write(blobs.resolve(cut.config().digest().hex()), cut.config().bytes());
+        TestImage.Blob base = cut.layers().getFirst().blob();
+        Files.write(blobs.resolve(base.digest().hex()), base.bytes());
+        snapshots.unpack(cut.chainIds().getFirst(), null, blobs.resolve(base.digest().hex()), base.mediaType());
+        Path ingest = root.resolve("content/ingest");
+        for (TestImage.Layer l : cut.layers().subList(1, 3)) {
+            byte[] b = l.blob().bytes();
+            Files.write(ingest.resolve(l.blob().digest().hex() + ".7f3a"), java.util.Arrays.copyOf(b, b.length / 2));
+        }
+        String record = "{\"id\":\"" + cut.id() + "\",\"manifestDigest\":\"" + cut.manifest().digest() + "\",\"lay";
+        Files.writeString(root.resolve("images/.tmp-" + Digest.parse(cut.id()).hex() + ".json-1a2b"), record,
+                StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void recordWhoseSnapshotVanishedIsDroppedAtStart() throws Exception {
+        TestImage image = TestImages.threeLayers(Format.DOCKER);
+        Path root = dir.resolve("root");
+        try (RegistryServer registry = RegistryServer.start(dir.resolve("reg"))) {
+            new RegistryPusher(registry.uri(), null, null).push("crash/gone", "v1", image);
+            try (Stack s = Stack.real(root)) {
+                s.pull(registry.hostPort() + "/crash/gone:v1");
+                s.snapshots.remove(image.chainIds().getLast());
+            }
+        }
+        try (Stack s = Stack.real(root)) {
+            assertEquals(List.of(image.id()), s.module.recovery().droppedImages());
+            assertTrue(s.module.images().list().isEmpty());
+            s.assertNothingLeftOver();
+        }
+    }
+}
