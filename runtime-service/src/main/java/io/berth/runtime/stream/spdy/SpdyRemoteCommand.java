@@ -9,6 +9,7 @@ import io.berth.runtime.stream.StreamRequest;
 import io.berth.runtime.stream.StreamRuntime;
 import io.netty.channel.Channel;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -105,9 +106,11 @@ final class SpdyRemoteCommand implements SpdyStreamHandler {
     // Closing first could cut output the client has not read yet: the Go client drops frames still
     // queued when its connection ends. So wait for the client to close, up to a grace period.
     private void finish() {
-        channel.eventLoop().schedule(() -> {
+        try {
+            channel.eventLoop().schedule(() -> channel.close(), closeGrace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
             channel.close();
-        }, closeGrace.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private void timedOut() {

@@ -101,6 +101,10 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
 
     /** Orderly end from our side: a normal close frame, then the client's answer (or the grace) closes TCP. */
     void finish() {
+        if (ctx.executor().isShuttingDown()) {
+            ctx.close();
+            return;
+        }
         ctx.executor().execute(() -> {
             if (!closeSent && ctx.channel().isActive()) {
                 closeSent = true;
