@@ -64,11 +64,11 @@ class PodNetworkIT {
             CommandResult ping = HostProbe.run("ip", "netns", "exec", pinB.getFileName().toString(),
                     "/bin/busybox", "ping", "-c", "1", "-W", "3", ra.primaryIp());
             assertTrue(ping.ok(), "ping from B to A: " + ping.stdoutText() + ping.stderrText());
-            try (ServerSocket ss = Sockets.greeter(pinA, 7070, "hello from A")) {
+            try (ServerSocket _ = Sockets.greeter(pinA, 7070, "hello from A")) {
                 assertEquals("hello from A", Sockets.fetch(pinB, ra.primaryIp(), 7070));
             }
             // lo is up in the pod: the pod reaches itself on 127.0.0.1.
-            try (ServerSocket ss = Sockets.greeter(pinA, 7071, "self")) {
+            try (ServerSocket _ = Sockets.greeter(pinA, 7071, "self")) {
                 assertEquals("self", Sockets.fetch(pinA, "127.0.0.1", 7071));
             }
             InterfaceCounters c = net.netns.counters(pinA, "eth0");
@@ -94,7 +94,7 @@ class PodNetworkIT {
         int hostPort = ThreadLocalRandom.current().nextInt(40000, 50000);
         pods.setUp(request(id, pin).withPortMappings(List.of(new PortMapping(hostPort, 8080, "tcp", ""))));
         Set<String> chains;
-        try (ServerSocket ss = Sockets.greeter(pin, 8080, "via hostPort")) {
+        try (ServerSocket _ = Sockets.greeter(pin, 8080, "via hostPort")) {
             chains = HostProbe.chainsOf(id);
             assertFalse(chains.isEmpty(), "portmap and ipMasq rules carry the container id");
             assertTrue(HostProbe.iptablesSave().contains("--dport " + hostPort), "DNAT rule for the host port");
@@ -140,6 +140,27 @@ class PodNetworkIT {
                 .ok(), "eth0 left in the pod netns");
         net.netns.remove(pin);
         assertFalse(Files.exists(pin));
+    }
+
+    @Test
+    void aDualStackPodHasIpv4AsPrimaryAndIpv6AsAdditional() throws Exception {
+        String v6 = "fd00:b:" + net.tag.substring(0, 4) + "::";
+        net.writeConflist(l -> ((com.fasterxml.jackson.databind.node.ArrayNode) l.at("/plugins/0/ipam/ranges"))
+                .addArray().addObject().put("subnet", v6 + "/64"));
+        PodNetwork pods = net.podNetwork();
+        Path pin = net.newNetns();
+        String id = TestNet.newSandboxId();
+        PodNetworkResult r = pods.setUp(request(id, pin));
+        try {
+            assertTrue(r.primaryIp().startsWith(net.subnetPrefix), r.primaryIp());
+            assertEquals(1, r.additionalIps().size(), r.additionalIps().toString());
+            assertTrue(r.additionalIps().getFirst().startsWith(v6), r.additionalIps().toString());
+            String addrs = HostProbe.runOk("ip", "-n", pin.getFileName().toString(), "addr", "show", "eth0");
+            assertTrue(addrs.contains(r.primaryIp() + "/24") && addrs.contains(r.additionalIps().getFirst()), addrs);
+        } finally {
+            pods.tearDown(id);
+        }
+        assertEquals(List.of(), HostProbe.leases(net.ipamDir, net.network));
     }
 
     @Test
