@@ -28,6 +28,12 @@ public interface CgroupManager {
      */
     void removePod(PodCgroup pod);
 
+    /**
+     * Removes a container's cgroup if the OCI runtime left it behind (it was
+     * killed, or crashed before {@code delete}). Idempotent, like removePod.
+     */
+    void removeContainer(PodCgroup pod, String containerId);
+
     /** Where the OCI runtime will create a container's cgroup (for stats and updates). */
     CgroupPath containerPath(PodCgroup pod, String containerId);
 

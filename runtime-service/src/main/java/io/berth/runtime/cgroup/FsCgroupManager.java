@@ -4,7 +4,9 @@ import io.berth.common.error.InternalException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +68,9 @@ public final class FsCgroupManager implements CgroupManager {
     public PodCgroup createPod(PodCgroupRequest request) {
         PodCgroup pod = naming.pod(request.cgroupParent(), request.sandboxId());
         List<Path> created = backend.create(pod.path());
-        boolean ours = created.stream().anyMatch(dir -> dir.endsWith(pod.path().relative()));
+        Set<Path> leaves = layout.hierarchies().stream().map(h -> h.resolve(pod.path().relative()))
+                .collect(Collectors.toSet());
+        boolean ours = created.stream().anyMatch(leaves::contains);
         try {
             CgroupResources limits = request.effectiveResources();
             if (!limits.isEmpty()) {
@@ -104,6 +108,14 @@ public final class FsCgroupManager implements CgroupManager {
             }
         }
         return names;
+    }
+
+    @Override
+    public void removeContainer(PodCgroup pod, String containerId) {
+        CgroupPath container = naming.container(pod, containerId);
+        if (backend.exists(container)) {
+            backend.remove(container, settings.removeTimeout());
+        }
     }
 
     @Override

@@ -89,6 +89,21 @@ abstract class CgroupManagerContract {
     }
 
     @Test
+    void aLeftoverContainerCgroupIsRemovedAlone() {
+        PodCgroup pod = createPod("/test/pod1");
+        CgroupPath c1 = manager.containerPath(pod, "c1");
+        CgroupPath c2 = manager.containerPath(pod, "c2");
+        CgroupBackend.of(layout, fs).create(c1);
+        CgroupBackend.of(layout, fs).create(c2);
+        manager.removeContainer(pod, "c1");
+        manager.removeContainer(pod, "c1");
+        manager.removeContainer(pod, "nevercreated");
+        assertInEveryHierarchy(c1, false);
+        assertInEveryHierarchy(c2, true);
+        assertInEveryHierarchy(pod.path(), true);
+    }
+
+    @Test
     void removeRetriesWhileTasksExit() {
         PodCgroup pod = createPod("/test/pod1");
         Path procs = layout.hierarchies().getFirst().resolve(pod.path().relative()).resolve("cgroup.procs");
