@@ -164,6 +164,26 @@ class PodNetworkIT {
     }
 
     @Test
+    void gcReleasesOnlyAttachmentsOfSandboxesThatAreGone() throws Exception {
+        net.writeConflist(l -> { });
+        PodNetwork pods = net.podNetwork();
+        String keep = TestNet.newSandboxId();
+        String gone = TestNet.newSandboxId();
+        PodNetworkResult kept = pods.setUp(request(keep, net.newNetns()));
+        pods.setUp(request(gone, net.newNetns()));
+        try {
+            pods.gc(Set.of(keep));
+            assertEquals(List.of(kept.primaryIp()), HostProbe.leases(net.ipamDir, net.network));
+            assertEquals(List.of(), HostProbe.rulesMentioning(gone));
+            assertTrue(pods.result(gone).isEmpty());
+            assertEquals(1, HostProbe.portsOf(net.bridge).size());
+        } finally {
+            pods.tearDown(keep);
+            pods.tearDown(gone);
+        }
+    }
+
+    @Test
     void delAfterARestartUsesTheCachedResultAndReleasesTheAddress() throws Exception {
         net.writeConflist(l -> { });
         Path pin = net.newNetns();
