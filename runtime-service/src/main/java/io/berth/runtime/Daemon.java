@@ -2,8 +2,7 @@ package io.berth.runtime;
 
 import io.berth.runtime.config.BerthConfig;
 import io.berth.runtime.grpc.ErrorMappingInterceptor;
-import io.berth.runtime.host.CgroupDriver;
-import io.berth.runtime.host.CgroupDriverDetector;
+import io.berth.runtime.cgroup.CgroupDriver;
 import io.berth.runtime.metrics.MetricsServer;
 import io.berth.runtime.metrics.RpcMetrics;
 import io.berth.runtime.rpc.BuildInfo;
@@ -39,14 +38,15 @@ public final class Daemon {
     public static Daemon start(BerthConfig config) throws StartupException, IOException {
         createPrivateDirectory(config.rootPath());
         createPrivateDirectory(config.statePath());
-        CgroupDriver driver = CgroupDriver.resolve(config.cgroup().driver(), new CgroupDriverDetector(Path.of("/")));
+        CgroupDriver configured = CgroupDriver.parse(config.cgroup().driver());
+        CgroupDriver driver = configured != null ? configured : CgroupDriver.detect();
         RuntimeContext ctx = new RuntimeContext(config, BuildInfo.load(), driver, NetworkStatus.NOT_CONFIGURED,
                 new PodCidrs());
         PrometheusRegistry registry = new PrometheusRegistry();
         GrpcServer server = GrpcServer.start(config.socketPath(), CriServices.create(ctx),
                 new ErrorMappingInterceptor(new RpcMetrics(registry)));
         LOG.info("berthd {} serving CRI on unix://{} (pid {}, cgroup driver {})", ctx.build().version(),
-                server.socket(), ProcessHandle.current().pid(), driver.name().toLowerCase(java.util.Locale.ROOT));
+                server.socket(), ProcessHandle.current().pid(), driver.configName());
         Optional<InetSocketAddress> address = config.metrics().listenAddress();
         if (address.isEmpty()) {
             return new Daemon(server, Optional.empty());

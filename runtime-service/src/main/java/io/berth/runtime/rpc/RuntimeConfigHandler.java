@@ -11,7 +11,7 @@ public final class RuntimeConfigHandler implements UnaryHandler<RuntimeConfigReq
 
     private final CgroupDriver driver;
 
-    public RuntimeConfigHandler(io.berth.runtime.host.CgroupDriver driver) {
+    public RuntimeConfigHandler(io.berth.runtime.cgroup.CgroupDriver driver) {
         this.driver = switch (driver) {
             case SYSTEMD -> CgroupDriver.SYSTEMD;
             case CGROUPFS -> CgroupDriver.CGROUPFS;

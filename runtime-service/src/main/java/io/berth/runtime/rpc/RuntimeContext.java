@@ -1,7 +1,7 @@
 package io.berth.runtime.rpc;
 
 import io.berth.runtime.config.BerthConfig;
-import io.berth.runtime.host.CgroupDriver;
+import io.berth.runtime.cgroup.CgroupDriver;
 
 /**
  * What the RuntimeService handlers share, built once by berthd. Later

@@ -36,7 +36,7 @@ class RuntimeHandlersTest {
 
     private InProcessCri cri;
 
-    private RuntimeServiceGrpc.RuntimeServiceBlockingStub start(io.berth.runtime.host.CgroupDriver driver) {
+    private RuntimeServiceGrpc.RuntimeServiceBlockingStub start(io.berth.runtime.cgroup.CgroupDriver driver) {
         RuntimeContext ctx = new RuntimeContext(BerthConfig.defaults(), new BuildInfo("9.9.9-test"), driver,
                 NetworkStatus.NOT_CONFIGURED, new PodCidrs());
         cri = new InProcessCri(RuntimeHandlers.runtimeService(ctx));
@@ -50,7 +50,7 @@ class RuntimeHandlersTest {
 
     @Test
     void versionNamesBerthAndTheBuild() {
-        VersionResponse v = start(io.berth.runtime.host.CgroupDriver.CGROUPFS).version(VersionRequest.getDefaultInstance());
+        VersionResponse v = start(io.berth.runtime.cgroup.CgroupDriver.CGROUPFS).version(VersionRequest.getDefaultInstance());
         assertEquals("berth", v.getRuntimeName());
         assertEquals("9.9.9-test", v.getRuntimeVersion());
         assertEquals("v1", v.getRuntimeApiVersion());
@@ -59,7 +59,7 @@ class RuntimeHandlersTest {
 
     @Test
     void statusTellsRuntimeReadyAndNetworkNotReady() {
-        StatusResponse s = start(io.berth.runtime.host.CgroupDriver.CGROUPFS).status(StatusRequest.getDefaultInstance());
+        StatusResponse s = start(io.berth.runtime.cgroup.CgroupDriver.CGROUPFS).status(StatusRequest.getDefaultInstance());
         Map<String, RuntimeCondition> conditions = s.getStatus().getConditionsList().stream()
                 .collect(Collectors.toMap(RuntimeCondition::getType, c -> c));
         assertTrue(conditions.get("RuntimeReady").getStatus());
@@ -72,7 +72,7 @@ class RuntimeHandlersTest {
 
     @Test
     void verboseStatusCarriesTheEffectiveConfigAsJson() throws Exception {
-        StatusResponse s = start(io.berth.runtime.host.CgroupDriver.CGROUPFS)
+        StatusResponse s = start(io.berth.runtime.cgroup.CgroupDriver.CGROUPFS)
                 .status(StatusRequest.newBuilder().setVerbose(true).build());
         JsonNode config = JsonMapper.builder().build().readTree(s.getInfoOrThrow("config"));
         assertEquals("unix:///run/berth/berth.sock", config.get("socket").asText());
@@ -82,16 +82,16 @@ class RuntimeHandlersTest {
 
     @Test
     void runtimeConfigReportsTheResolvedCgroupDriver() {
-        assertEquals(CgroupDriver.CGROUPFS, start(io.berth.runtime.host.CgroupDriver.CGROUPFS)
+        assertEquals(CgroupDriver.CGROUPFS, start(io.berth.runtime.cgroup.CgroupDriver.CGROUPFS)
                 .runtimeConfig(RuntimeConfigRequest.getDefaultInstance()).getLinux().getCgroupDriver());
         stopQuietly();
-        assertEquals(CgroupDriver.SYSTEMD, start(io.berth.runtime.host.CgroupDriver.SYSTEMD)
+        assertEquals(CgroupDriver.SYSTEMD, start(io.berth.runtime.cgroup.CgroupDriver.SYSTEMD)
                 .runtimeConfig(RuntimeConfigRequest.getDefaultInstance()).getLinux().getCgroupDriver());
     }
 
     @Test
     void updateRuntimeConfigRecordsThePodCidrForStatus() {
-        var stub = start(io.berth.runtime.host.CgroupDriver.CGROUPFS);
+        var stub = start(io.berth.runtime.cgroup.CgroupDriver.CGROUPFS);
         stub.updateRuntimeConfig(cidr("10.88.0.0/16,fd00:88::/64"));
         assertEquals("10.88.0.0/16,fd00:88::/64",
                 stub.status(StatusRequest.newBuilder().setVerbose(true).build()).getInfoOrThrow("podCIDR"));
@@ -103,7 +103,7 @@ class RuntimeHandlersTest {
 
     @Test
     void badPodCidrIsInvalidArgumentNamingIt() {
-        var stub = start(io.berth.runtime.host.CgroupDriver.CGROUPFS);
+        var stub = start(io.berth.runtime.cgroup.CgroupDriver.CGROUPFS);
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                 () -> stub.updateRuntimeConfig(cidr("10.88.0.0/33")));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
@@ -112,7 +112,7 @@ class RuntimeHandlersTest {
 
     @Test
     void everyOtherRuntimeRpcIsUnimplementedByName() {
-        start(io.berth.runtime.host.CgroupDriver.CGROUPFS);
+        start(io.berth.runtime.cgroup.CgroupDriver.CGROUPFS);
         int unimplemented = 0;
         for (MethodDescriptor<?, ?> m : RuntimeServiceGrpc.getServiceDescriptor().getMethods()) {
             if (SERVED.contains(m.getBareMethodName())) {
