@@ -1,0 +1,51 @@
+package io.berth.runtime.sandbox;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Creates, stops and removes pods one at a time on the real node (as root)
+ * and prints the p50 and p90 of each RPC's core, as issue 5's numbers ask.
+ * Not a test: run it by hand, e.g. with {@code -Dpods=100}.
+ */
+public final class SandboxBench {
+
+    private SandboxBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = Integer.getInteger("pods", 100);
+        RealPods pods = new RealPods();
+        SandboxService svc = pods.newService();
+        List<Long> run = new ArrayList<>();
+        List<Long> stop = new ArrayList<>();
+        List<Long> remove = new ArrayList<>();
+        try {
+            for (int i = 0; i < n + 5; i++) {
+                long t0 = System.nanoTime();
+                Sandbox s = svc.run(pods.config("bench" + i).build(), "");
+                long t1 = System.nanoTime();
+                svc.stop(s.id());
+                long t2 = System.nanoTime();
+                svc.remove(s.id());
+                long t3 = System.nanoTime();
+                if (i >= 5) { // the first few warm up the JIT
+                    run.add(t1 - t0);
+                    stop.add(t2 - t1);
+                    remove.add(t3 - t2);
+                }
+            }
+            System.out.printf("%d pods: RunPodSandbox %s, StopPodSandbox %s, RemovePodSandbox %s%n", n,
+                    percentiles(run), percentiles(stop), percentiles(remove));
+        } finally {
+            pods.close(svc);
+        }
+    }
+
+    private static String percentiles(List<Long> nanos) {
+        List<Long> s = new ArrayList<>(nanos);
+        Collections.sort(s);
+        return String.format("p50 %.1f ms p90 %.1f ms", s.get(s.size() / 2) / 1e6, s.get(s.size() * 9 / 10) / 1e6);
+    }
+}

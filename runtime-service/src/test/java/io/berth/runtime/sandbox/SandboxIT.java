@@ -1,0 +1,191 @@
+package io.berth.runtime.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.berth.common.error.BerthException;
+import io.berth.common.error.InvalidArgumentException;
+import io.berth.cri.v1.NamespaceMode;
+import io.berth.cri.v1.PodSandboxConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Real pods, as root: real namespaces and pins, real CNI plugins (Debian's
+ * containernetworking-plugins) on a private bridge and subnet, real cgroup v1
+ * under a private parent, catatonit as infra process.
+ */
+@Timeout(300)
+class SandboxIT {
+
+    private RealPods pods;
+    private SandboxService svc;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        pods = new RealPods();
+        svc = pods.newService();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        pods.close(svc);
+    }
+
+    @Test
+    void aPodGetsPinnedNamespacesItsHostnameAndResolvConf() throws Exception {
+        Sandbox s = svc.run(pods.config("web").build(), "");
+        String ipc = s.namespaces().ipc();
+        String uts = s.namespaces().uts();
+        String netns = s.namespaces().netns();
+        assertTrue(Host.mounted(ipc) && Host.mounted(uts) && Host.mounted(netns));
+        assertTrue(netns.startsWith(pods.netnsDir + "/berth-"), netns);
+        assertNotEquals(Host.runOk("readlink", "/proc/self/ns/ipc").strip(),
+                Host.runOk("nsenter", "--ipc=" + ipc, "readlink", "/proc/self/ns/ipc").strip());
+        assertEquals(pods.hostname("web"), Host.runOk("nsenter", "--uts=" + uts, "hostname").strip());
+        assertEquals("search default.svc.cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n",
+                Files.readString(s.resolvConfPath()));
+        assertEquals(pods.hostname("web") + "\n", Files.readString(s.hostnamePath()));
+        assertTrue(s.network().ip().startsWith(pods.net.subnetPrefix), s.network().ip());
+        assertTrue(Host.runOk("nsenter", "--net=" + netns, "ip", "-o", "addr").contains(s.network().ip() + "/24"));
+        assertTrue(pods.cgroupExists(s.cgroup().path().value()));
+
+        svc.remove(s.id());
+        assertFalse(Files.exists(Path.of(ipc)) || Files.exists(Path.of(uts)) || Files.exists(Path.of(netns)));
+        assertFalse(pods.cgroupExists(s.cgroup().path().value()));
+        assertEquals(List.of(), Host.portsOf(pods.net.bridge));
+    }
+
+    @Test
+    void twoPodsGetDifferentIpsAndReachEachOther() throws Exception {
+        Sandbox a = svc.run(pods.config("a").build(), "");
+        Sandbox b = svc.run(pods.config("b").build(), "");
+        assertNotEquals(a.network().ip(), b.network().ip());
+        var ping = Host.run("nsenter", "--net=" + b.namespaces().netns(), "/bin/busybox", "ping", "-c", "1", "-W", "3",
+                a.network().ip());
+        assertTrue(ping.ok(), ping.stdoutText() + ping.stderrText());
+    }
+
+    @Test
+    void sysctlsAreSetInsideThePodOnly() throws Exception {
+        String hostValue = Files.readString(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).strip();
+        String podValue = hostValue.equals("80") ? "81" : "80";
+        Sandbox s = svc.run(pods.config("sys").setLinux(SandboxFixture.linux(NamespaceMode.POD,
+                NamespaceMode.CONTAINER, NamespaceMode.POD).putSysctls("net.ipv4.ip_unprivileged_port_start",
+                podValue).putSysctls("kernel.shmmni", "1024")).build(), "");
+        assertEquals(podValue, Host.runOk("nsenter", "--net=" + s.namespaces().netns(), "cat",
+                "/proc/sys/net/ipv4/ip_unprivileged_port_start").strip());
+        assertEquals("1024", Host.runOk("nsenter", "--ipc=" + s.namespaces().ipc(), "cat",
+                "/proc/sys/kernel/shmmni").strip());
+        assertEquals(hostValue, Files.readString(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).strip());
+    }
+
+    @Test
+    void anUnknownSysctlIsInvalidArgumentAndLeavesNothing() throws Exception {
+        PodSandboxConfig cfg = pods.config("bad").setLinux(SandboxFixture.linux(NamespaceMode.POD,
+                NamespaceMode.CONTAINER, NamespaceMode.POD).putSysctls("net.ipv4.no_such_knob", "1")).build();
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> svc.run(cfg, ""));
+        assertTrue(e.getMessage().contains("net.ipv4.no_such_knob"), e.getMessage());
+        pods.assertNothingLeft(svc);
+    }
+
+    @Test
+    void aFailingPluginRollsEverythingBack() throws Exception {
+        pods.net.addFailingPlugin();
+        BerthException e = assertThrows(BerthException.class, () -> svc.run(pods.config("f").build(), ""));
+        assertTrue(e.getMessage().contains("injected failure"), e.getMessage());
+        pods.assertNothingLeft(svc);
+    }
+
+    @Test
+    void sharedPidPodHasCatatonitAsPid1UntilStopped() throws Exception {
+        Sandbox s = svc.run(pods.config("pid").setLinux(SandboxFixture.linux(NamespaceMode.POD, NamespaceMode.POD,
+                NamespaceMode.POD)).build(), "");
+        InfraProcess p = s.namespaces().infra();
+        String status = Files.readString(Path.of("/proc", Long.toString(p.pid()), "status"));
+        assertTrue(status.lines().anyMatch(l -> l.matches("NSpid:\\s+" + p.pid() + "\\s+1")), status);
+        assertTrue(Files.readString(Path.of("/proc", Long.toString(p.pid()), "cgroup"))
+                .contains(s.cgroup().path().value()));
+        // An orphan in the pod's PID namespace is reparented to the infra process, which reaps it.
+        Host.runOk("nsenter", "--target=" + p.pid(), "--pid", "--", "/bin/sh", "-c", "sleep 0.2 & exit 0");
+        Thread.sleep(1500);
+        String children = Files.readString(Path.of("/proc", Long.toString(p.pid()), "task",
+                Long.toString(p.pid()), "children")).strip();
+        assertEquals("", children, "the infra process left children (zombies?)");
+        svc.stop(s.id());
+        assertFalse(UnshareInfraLauncher.system().alive(p));
+    }
+
+    @Test
+    void hostNetworkPodSeesTheHostsInterfacesAndHostname() throws Exception {
+        Sandbox s = svc.run(pods.config("hn").setLinux(SandboxFixture.linux(NamespaceMode.NODE,
+                NamespaceMode.CONTAINER, NamespaceMode.POD)).build(), "");
+        assertEquals(null, s.namespaces().netns());
+        assertEquals(HostInfo.hostname() + "\n", Files.readString(s.hostnamePath()));
+        assertEquals("", s.network().ip());
+    }
+
+    @Test
+    void stopAndRemoveAreIdempotentAlsoForUnknownIds() throws Exception {
+        Sandbox s = svc.run(pods.config("idem").build(), "");
+        svc.stop(s.id());
+        assertEquals(List.of(), Host.portsOf(pods.net.bridge));
+        assertFalse(Files.exists(Path.of(s.namespaces().netns())));
+        svc.stop(s.id());
+        svc.remove(s.id());
+        svc.remove(s.id());
+        svc.stop(s.id());
+        pods.assertNothingLeft(svc);
+    }
+
+    @Test
+    void twentyFourPodsCreatedAndRemovedConcurrentlyLeakNothing() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Sandbox>> runs = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                String name = "c" + i;
+                runs.add(pool.submit(() -> svc.run(pods.config(name).build(), "")));
+            }
+            List<String> ips = new ArrayList<>();
+            List<Future<?>> removes = new ArrayList<>();
+            for (Future<Sandbox> f : runs) {
+                Sandbox s = f.get();
+                ips.add(s.network().ip());
+                removes.add(pool.submit(() -> svc.remove(s.id())));
+            }
+            for (Future<?> f : removes) {
+                f.get();
+            }
+            assertEquals(24, ips.stream().distinct().count(), ips.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        pods.assertNothingLeft(svc);
+    }
+
+    @Test
+    void aRestartedServiceReloadsPodsThatStayReadyAndRemovable() throws Exception {
+        Sandbox s = svc.run(pods.config("keep").build(), "");
+        SandboxService again = pods.newService();
+        SandboxRecovery.Report r = again.recover();
+        assertEquals(1, r.ready());
+        Sandbox reloaded = again.require(s.id());
+        assertEquals(SandboxState.READY, reloaded.state());
+        assertEquals(s.network().ip(), reloaded.network().ip());
+        again.remove(s.id());
+        pods.assertNothingLeft(again);
+    }
+}
