@@ -10,12 +10,12 @@ import io.berth.cni.exec.CniPluginInvoker;
 import io.berth.cni.exec.ExecPluginInvoker;
 import io.berth.cni.exec.GcAttachment;
 import io.berth.cni.exec.RuntimeConf;
+import io.berth.cni.netns.NetnsManager;
 import io.berth.cni.spec.CniResult;
 import io.berth.common.error.FailedPreconditionException;
 import io.berth.common.error.InternalException;
 import io.berth.common.exec.CommandRunner;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -136,8 +136,9 @@ public final class PodNetwork {
         try {
             for (CachedAttachment a : attachments(sandboxId)) {
                 RuntimeConf rt = a.runtime();
-                // Spec: DEL may omit CNI_NETNS when the namespace is already gone.
-                if (!rt.netns().isEmpty() && !Files.exists(Path.of(rt.netns()))) {
+                // Spec: DEL may omit CNI_NETNS when the namespace is gone; a leftover plain
+                // file (pin unmounted after a reboot) would make plugins fail instead.
+                if (!rt.netns().isEmpty() && !NetnsManager.isNamespace(Path.of(rt.netns()))) {
                     rt = new RuntimeConf(rt.containerId(), "", rt.ifName(), rt.args(), rt.capabilityArgs());
                 }
                 executor.del(a.list(), rt, a.result());

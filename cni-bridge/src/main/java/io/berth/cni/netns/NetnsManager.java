@@ -98,12 +98,13 @@ public final class NetnsManager {
 
     /** Whether {@code pin} exists and is a network namespace (not just a leftover file). */
     public boolean isPinned(Path pin) {
-        return Files.exists(pin) && nsfs(pin);
+        return isNamespace(pin);
     }
 
-    private static boolean nsfs(Path pin) {
+    /** Whether {@code pin} is a namespace file (nsfs), as a CNI plugin needs CNI_NETNS to be. */
+    public static boolean isNamespace(Path pin) {
         try {
-            // An nsfs bind mount reports the namespace's inode; a plain file reports its own.
+            // Namespace files all live on nsfs, one device; a leftover plain file lives elsewhere.
             Object dev = Files.getAttribute(pin, "unix:dev");
             Object procDev = Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:dev");
             return dev.equals(procDev);
