@@ -12,6 +12,7 @@ import io.berth.cni.exec.GcAttachment;
 import io.berth.cni.exec.RuntimeConf;
 import io.berth.cni.netns.NetnsManager;
 import io.berth.cni.spec.CniResult;
+import io.berth.common.error.AlreadyExistsException;
 import io.berth.common.error.FailedPreconditionException;
 import io.berth.common.error.InternalException;
 import io.berth.common.exec.CommandRunner;
@@ -79,6 +80,7 @@ public final class PodNetwork {
      * (the executor DELs the chain) before the error is thrown.
      *
      * @throws FailedPreconditionException when there is no usable network config
+     * @throws AlreadyExistsException when the sandbox is attached already
      * @throws io.berth.cni.spec.CniPluginException naming the failing plugin and its message
      */
     public PodNetworkResult setUp(PodNetworkRequest req) {
@@ -88,6 +90,11 @@ public final class PodNetwork {
         ReentrantLock lock = lockFor(req.sandboxId());
         lock.lock();
         try {
+            // Spec: no second ADD for one (network, container, ifname) without a DEL in between.
+            if (!attachments(req.sandboxId()).isEmpty()) {
+                throw new AlreadyExistsException("sandbox " + req.sandboxId()
+                        + " is already attached to a network; tear it down first");
+            }
             CachedAttachment pending = new CachedAttachment(list, rt, null);
             // Recorded before ADD: if berthd dies during ADD, tearDown still finds what to DEL.
             store(pending);

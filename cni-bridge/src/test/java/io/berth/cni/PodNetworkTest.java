@@ -112,6 +112,17 @@ class PodNetworkTest {
     }
 
     @Test
+    void aSecondSetUpWithoutTearDownIsRefused() {
+        PodNetwork pods = withDefaultNetwork();
+        pods.setUp(request());
+        int calls = fake.calls.size();
+        assertThrows(io.berth.common.error.AlreadyExistsException.class, () -> pods.setUp(request()));
+        assertEquals(calls, fake.calls.size(), "no plugin ran");
+        pods.tearDown(ID);
+        pods.setUp(request());
+    }
+
+    @Test
     void aFailedAddLeavesNoRecordAndNamesThePlugin() {
         fake.script("portmap", c -> c.command() == CniCommand.ADD
                 ? fail(1, "{\"code\":100,\"msg\":\"port 8080 taken\"}", "") : ok(""));
