@@ -104,6 +104,13 @@ abstract class CgroupManagerContract {
     }
 
     @Test
+    void theRootIsNeverRemoved() {
+        createPod("/test/pod1");
+        manager.removePod(new PodCgroup(CgroupDriver.CGROUPFS, null, CgroupPath.ROOT, true));
+        assertInEveryHierarchy(CgroupPath.parse("/test/pod1"), true);
+    }
+
+    @Test
     void removeRetriesWhileTasksExit() {
         PodCgroup pod = createPod("/test/pod1");
         Path procs = layout.hierarchies().getFirst().resolve(pod.path().relative()).resolve("cgroup.procs");
