@@ -15,7 +15,11 @@ import org.slf4j.LoggerFactory;
  * drivers. With the systemd driver on a real systemd host the OCI runtime
  * still asks systemd (over D-Bus) for each container's scope, as runc does;
  * the pod slice is made here by mkdir under its expanded path, which is where
- * systemd would put it.
+ * systemd would put it. There the kubelet normally creates the slice itself,
+ * through systemd and with the pod's limits; limits we write into a slice that
+ * systemd manages can be reset by systemd when it next realises the unit, so
+ * on such hosts pod-level limits belong to the kubelet (untested here: this
+ * machine has no systemd).
  */
 public final class FsCgroupManager implements CgroupManager {
 
