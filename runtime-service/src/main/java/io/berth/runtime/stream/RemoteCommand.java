@@ -201,12 +201,14 @@ public final class RemoteCommand {
         };
     }
 
+    // Flushes every chunk: a runtime's stdin may be buffered, and an interactive shell must see each line.
     static void copy(InputStream in, OutputStream out) throws IOException {
         byte[] buffer = new byte[BUFFER];
         int n;
         while ((n = in.read(buffer)) >= 0) {
             if (n > 0) {
                 out.write(buffer, 0, n);
+                out.flush();
             }
         }
     }

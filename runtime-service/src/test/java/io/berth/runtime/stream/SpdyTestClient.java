@@ -48,6 +48,8 @@ final class SpdyTestClient implements AutoCloseable {
         private final ByteArrayOutputStream received = new ByteArrayOutputStream();
         private boolean replied;
         private boolean remoteFin;
+        private volatile boolean discard;
+        private long discarded;
         private boolean reset;
 
         Stream(int id) {
@@ -76,6 +78,15 @@ final class SpdyTestClient implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+        }
+
+        /** Count what arrives instead of keeping it (throughput runs). */
+        void discard() {
+            discard = true;
+        }
+
+        long discarded() {
+            return discarded;
         }
 
         int size() {
@@ -270,7 +281,11 @@ final class SpdyTestClient implements AutoCloseable {
         try {
             dataBytes += payload.length;
             if (s != null) {
-                s.received.writeBytes(payload);
+                if (s.discard) {
+                    s.discarded += payload.length;
+                } else {
+                    s.received.writeBytes(payload);
+                }
                 if ((flags & 1) != 0) {
                     s.remoteFin = true;
                 }
