@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * reboot emptied the state dir) or whose infra process died become NOTREADY
  * and can be removed cleanly. A RunPodSandbox that never finished is undone.
  */
-final class SandboxRecovery {
+public final class SandboxRecovery {
 
     /** What recovery did, for the start-up log. */
     public record Report(int ready, int notReady, int rolledBack, Map<Path, String> unreadable) {
