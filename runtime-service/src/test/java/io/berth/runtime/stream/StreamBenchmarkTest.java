@@ -71,7 +71,7 @@ class StreamBenchmarkTest {
 
     @Test
     void portForwardThroughput() throws Exception {
-        try (StreamFixture f = new StreamFixture(); SourceServer source = new SourceServer(FORWARD_BYTES);
+        try (StreamFixture f = new StreamFixture(); EchoServer source = EchoServer.source(FORWARD_BYTES);
                 SpdyTestClient c = SpdyTestClient.connect(f.portForward(), "portforward.k8s.io")) {
             String port = Integer.toString(source.port());
             var error = c.open(Map.of("streamType", "error", "port", port, "requestID", "0"));

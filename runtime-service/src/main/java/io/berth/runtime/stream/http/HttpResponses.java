@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Plain-text HTTP answers for requests that do not become streams, and the pipeline's handler names. */
 public final class HttpResponses {
@@ -31,6 +33,19 @@ public final class HttpResponses {
 
     public static void send(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String body) {
         send(ctx, text(req, status, body), HttpUtil.isKeepAlive(req));
+    }
+
+    /** All values of a header that may repeat and may hold comma-separated lists, in order. */
+    public static List<String> listHeader(FullHttpRequest req, CharSequence name) {
+        List<String> values = new ArrayList<>();
+        for (String value : req.headers().getAll(name)) {
+            for (String part : value.split(",")) {
+                if (!part.isBlank()) {
+                    values.add(part.trim());
+                }
+            }
+        }
+        return values;
     }
 
     public static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {

@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -39,7 +38,7 @@ public final class SpdyUpgrade {
             StreamRuntime runtime, StreamConfig config) {
         boolean portForward = request instanceof PortForwardStreamRequest;
         List<String> supported = portForward ? SpdyProtocols.PORT_FORWARDING : SpdyProtocols.REMOTE_COMMAND;
-        List<String> offers = offers(req);
+        List<String> offers = HttpResponses.listHeader(req, PROTOCOL_HEADER);
         if (offers.isEmpty()) {
             HttpResponses.send(ctx, req, HttpResponseStatus.BAD_REQUEST,
                     "unable to upgrade: " + PROTOCOL_HEADER + " is required");
@@ -84,18 +83,6 @@ public final class SpdyUpgrade {
         p.remove(HttpResponses.AGGREGATOR);
         p.remove(ctx.handler());
         p.remove(HttpResponses.CODEC);
-    }
-
-    private static List<String> offers(FullHttpRequest req) {
-        List<String> offers = new ArrayList<>();
-        for (String value : req.headers().getAll(PROTOCOL_HEADER)) {
-            for (String part : value.split(",")) {
-                if (!part.isBlank()) {
-                    offers.add(part.trim());
-                }
-            }
-        }
-        return offers;
     }
 
     private static boolean isSpdyUpgrade(FullHttpRequest req) {

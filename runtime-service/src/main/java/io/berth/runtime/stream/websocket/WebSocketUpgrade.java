@@ -36,7 +36,7 @@ public final class WebSocketUpgrade {
             StreamRequest request, StreamRuntime runtime) {
         boolean portForward = request instanceof PortForwardStreamRequest;
         List<String> supported = portForward ? WsProtocols.PORT_FORWARDING : WsProtocols.REMOTE_COMMAND;
-        List<String> offers = offers(req);
+        List<String> offers = HttpResponses.listHeader(req, HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
         String chosen = offers.isEmpty() ? WsProtocols.NONE
                 : offers.stream().filter(supported::contains).findFirst().orElse(null);
         if (chosen == null) {
@@ -117,15 +117,4 @@ public final class WebSocketUpgrade {
         return ports;
     }
 
-    private static List<String> offers(FullHttpRequest req) {
-        List<String> offers = new ArrayList<>();
-        for (String value : req.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)) {
-            for (String part : value.split(",")) {
-                if (!part.isBlank()) {
-                    offers.add(part.trim());
-                }
-            }
-        }
-        return offers;
-    }
 }
