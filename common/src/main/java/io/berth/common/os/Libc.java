@@ -71,6 +71,10 @@ public final class Libc {
     private static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(INT, PTR, INT));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(INT, INT));
     private static final MethodHandle CHDIR = bind("chdir", FunctionDescriptor.of(INT, PTR));
+    private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(INT, INT, INT, INT));
+    // ioctl is variadic: the argument after the request is passed the variadic way.
+    private static final MethodHandle IOCTL = LINKER.downcallHandle(LIBC.find("ioctl").orElseThrow(),
+            FunctionDescriptor.of(INT, INT, LONG, PTR), ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(
             LIBC.find("strerror").orElseThrow(), FunctionDescriptor.of(PTR, INT));
 
@@ -214,6 +218,40 @@ public final class Libc {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(STATE);
             check((int) invoke(CHDIR, st, str(a, path)), st, "chdir", path);
+        }
+    }
+
+    // Network interface flags (added for cni-bridge: bring up a pod's lo without running a plugin).
+    private static final int AF_INET = 2;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SOCK_CLOEXEC = 02000000;
+    private static final long SIOCGIFFLAGS = 0x8913;
+    private static final long SIOCSIFFLAGS = 0x8914;
+    private static final short IFF_UP = 0x1;
+    /** struct ifreq: a 16-byte name, then a union whose first member here is short ifr_flags. */
+    private static final long IFREQ_SIZE = 40;
+    private static final long IFREQ_FLAGS = 16;
+
+    /**
+     * Sets IFF_UP on interface {@code ifName} of the calling thread's network
+     * namespace: SIOCGIFFLAGS then SIOCSIFFLAGS on a datagram socket.
+     */
+    public static void interfaceUp(String ifName) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            int fd = (int) invoke(SOCKET, st, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            check(fd, st, "socket", "AF_INET");
+            try {
+                MemorySegment ifr = a.allocate(IFREQ_SIZE, 8);
+                byte[] name = ifName.getBytes(StandardCharsets.US_ASCII);
+                MemorySegment.copy(name, 0, ifr, ValueLayout.JAVA_BYTE, 0, Math.min(name.length, 15));
+                check((int) invoke(IOCTL, st, fd, SIOCGIFFLAGS, ifr), st, "ioctl(SIOCGIFFLAGS)", ifName);
+                short flags = ifr.get(ValueLayout.JAVA_SHORT, IFREQ_FLAGS);
+                ifr.set(ValueLayout.JAVA_SHORT, IFREQ_FLAGS, (short) (flags | IFF_UP));
+                check((int) invoke(IOCTL, st, fd, SIOCSIFFLAGS, ifr), st, "ioctl(SIOCSIFFLAGS)", ifName);
+            } finally {
+                close(fd);
+            }
         }
     }
 
