@@ -61,7 +61,7 @@ final class NetworkReadiness {
         return NetworkStatus.ok();
     }
 
-    /** Chain plugins, their IPAM plugins, and loopback for lo. */
+    /** Chain plugins and their IPAM plugins (lo is brought up in-process). */
     private static List<String> requiredBinaries(NetworkConfigList list) {
         List<String> types = new ArrayList<>(list.pluginTypes());
         for (ObjectNode p : list.plugins()) {
@@ -70,7 +70,6 @@ final class NetworkReadiness {
                 types.add(ipam);
             }
         }
-        types.add("loopback");
         return types;
     }
 }

@@ -10,6 +10,7 @@ import io.berth.cni.exec.CniPluginInvoker;
 import io.berth.cni.exec.ExecPluginInvoker;
 import io.berth.cni.exec.GcAttachment;
 import io.berth.cni.exec.RuntimeConf;
+import io.berth.cni.netns.LoopbackUp;
 import io.berth.cni.netns.NetnsManager;
 import io.berth.cni.spec.CniResult;
 import io.berth.common.error.AlreadyExistsException;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the sandbox code calls: attach a pod's pinned netns to the node's
- * network (CNI ADD of the selected list, plus lo), detach it (DEL with the
+ * network (lo up, then CNI ADD of the selected list), detach it (DEL with the
  * cached result, also after a restart), check it, report NetworkReady.
  *
  * Thread-safe. Calls for one sandbox are serialised (the spec forbids
@@ -46,17 +46,20 @@ public final class PodNetwork {
     private final CniExecutor executor;
     private final ConfListLoader loader;
     private final ResultCache cache;
+    private final LoopbackUp loopback;
     private final ReentrantLock[] locks = new ReentrantLock[256];
     /** Answers PodSandboxStatus (polled by the kubelet) without a disk read; the cache file stays the truth. */
     private final Map<String, PodNetworkResult> known = new ConcurrentHashMap<>();
 
     /** Real plugins from the config's bin dirs; results cached under {@code <stateDir>/cni/results}. */
     public PodNetwork(CniConfig config, Path stateDir) {
-        this(config, stateDir, new ExecPluginInvoker(config.binDirs(), CommandRunner.system()));
+        this(config, stateDir, new ExecPluginInvoker(config.binDirs(), CommandRunner.system()),
+                LoopbackUp.inProcess());
     }
 
-    public PodNetwork(CniConfig config, Path stateDir, CniPluginInvoker invoker) {
+    public PodNetwork(CniConfig config, Path stateDir, CniPluginInvoker invoker, LoopbackUp loopback) {
         this.config = config;
+        this.loopback = loopback;
         this.invoker = invoker;
         this.executor = new CniExecutor(invoker, config.binDirs(), config.pluginTimeout());
         this.loader = new ConfListLoader(config.confDir());
@@ -96,18 +99,16 @@ public final class PodNetwork {
                         + " is already attached to a network; tear it down first");
             }
             CachedAttachment pending = new CachedAttachment(list, rt, null);
+            bringUpLoopback(req);
             // Recorded before ADD: if berthd dies during ADD, tearDown still finds what to DEL.
             store(pending);
-            CompletableFuture<Void> lo = Loopback.upAsync(executor, rt);
             CniResult result;
             try {
                 result = executor.add(list, rt);
             } catch (RuntimeException e) {
-                Loopback.await(lo, e);
                 forgetUnlessLeaky(pending, e);
                 throw e;
             }
-            finishLoopback(lo, list, rt, result, pending);
             store(pending.withResult(result));
             PodNetworkResult r = toResult(list, rt, result);
             known.put(req.sandboxId(), r);
@@ -117,17 +118,13 @@ public final class PodNetwork {
         }
     }
 
-    private void finishLoopback(CompletableFuture<Void> lo, NetworkConfigList list, RuntimeConf rt,
-                                CniResult result, CachedAttachment pending) {
-        RuntimeException failure = Loopback.await(lo, null);
-        if (failure != null) {
-            try {
-                executor.del(list, rt, result);
-                forget(pending);
-            } catch (RuntimeException delFailure) {
-                failure.addSuppressed(delFailure);
-            }
-            throw failure;
+    /** lo holds nothing on the host and dies with the netns, so it needs no undo. */
+    private void bringUpLoopback(PodNetworkRequest req) {
+        try {
+            loopback.up(Path.of(req.netnsPath()));
+        } catch (IOException | RuntimeException e) {
+            throw new InternalException("sandbox " + req.sandboxId() + ": cannot bring up lo in "
+                    + req.netnsPath() + ": " + e.getMessage(), e);
         }
     }
 

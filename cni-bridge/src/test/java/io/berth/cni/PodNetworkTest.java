@@ -31,7 +31,8 @@ class PodNetworkTest {
     @TempDir
     Path tmp;
 
-    private final FakePluginInvoker fake = new FakePluginInvoker("bridge", "host-local", "portmap", "loopback");
+    private final FakePluginInvoker fake = new FakePluginInvoker("bridge", "host-local", "portmap");
+    private final List<Path> loUps = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private CniConfig config(boolean defaultNetwork) {
         return new CniConfig(tmp.resolve("net.d"), List.of(tmp.resolve("bin")), defaultNetwork,
@@ -39,7 +40,7 @@ class PodNetworkTest {
     }
 
     private PodNetwork withDefaultNetwork() {
-        return new PodNetwork(config(true), tmp.resolve("state"), fake);
+        return new PodNetwork(config(true), tmp.resolve("state"), fake, loUps::add);
     }
 
     private static PodNetworkRequest request() {
@@ -70,9 +71,7 @@ class PodNetworkTest {
         assertFalse(pm.get(0).has("hostIP"));
         assertEquals("127.0.0.1", pm.get(1).get("hostIP").asText());
         assertEquals(5353, pm.get(1).get("hostPort").asInt());
-        List<PluginCall> lo = fake.calls(CniCommand.ADD).stream()
-                .filter(c -> "lo".equals(c.env().get("CNI_IFNAME"))).toList();
-        assertEquals("loopback", lo.getFirst().type());
+        assertEquals(List.of(Path.of("/run/netns/berth-0123")), loUps, "lo is brought up in the pod's netns");
     }
 
     @Test
@@ -81,7 +80,7 @@ class PodNetworkTest {
         Files.writeString(tmp.resolve("net.d/10-caps.conflist"), """
                 {"cniVersion":"1.0.0","name":"caps","plugins":[{"type":"bridge",
                   "capabilities":{"dns":true,"bandwidth":true,"ipRanges":true,"portMappings":true}}]}""");
-        new PodNetwork(config(false), tmp.resolve("state"), fake).setUp(request());
+        new PodNetwork(config(false), tmp.resolve("state"), fake, loUps::add).setUp(request());
         JsonNode rc = stdin(eth0Calls(CniCommand.ADD).getFirst()).get("runtimeConfig");
         assertEquals("10.96.0.10", rc.at("/dns/servers/0").asText());
         assertEquals("shop.svc.cluster.local", rc.at("/dns/searches/0").asText());
@@ -96,7 +95,7 @@ class PodNetworkTest {
     void tearDownUsesTheCachedResultAfterARestartAndIsIdempotent() {
         withDefaultNetwork().setUp(request());
         fake.calls.clear();
-        PodNetwork restarted = new PodNetwork(config(true), tmp.resolve("state"), fake);
+        PodNetwork restarted = new PodNetwork(config(true), tmp.resolve("state"), fake, loUps::add);
         assertEquals("10.9.0.7", restarted.result(ID).orElseThrow().primaryIp());
         restarted.tearDown(ID);
         List<PluginCall> dels = fake.calls(CniCommand.DEL);
@@ -120,6 +119,17 @@ class PodNetworkTest {
         assertEquals(calls, fake.calls.size(), "no plugin ran");
         pods.tearDown(ID);
         pods.setUp(request());
+    }
+
+    @Test
+    void aLoopbackFailureRunsNoPluginAndLeavesNoRecord() {
+        PodNetwork pods = new PodNetwork(config(true), tmp.resolve("state"), fake, netns -> {
+            throw new java.io.IOException("setns: no such namespace");
+        });
+        var e = assertThrows(io.berth.common.error.InternalException.class, () -> pods.setUp(request()));
+        assertTrue(e.getMessage().contains(ID) && e.getMessage().contains("lo"), e.getMessage());
+        assertTrue(fake.calls(CniCommand.ADD).isEmpty());
+        assertTrue(pods.result(ID).isEmpty());
     }
 
     @Test
@@ -181,7 +191,7 @@ class PodNetworkTest {
 
     @Test
     void statusReasons() throws Exception {
-        PodNetwork pods = new PodNetwork(config(false), tmp.resolve("state"), fake);
+        PodNetwork pods = new PodNetwork(config(false), tmp.resolve("state"), fake, loUps::add);
         assertEquals(NetworkStatus.NO_CNI_CONFIG, pods.status().reason());
         assertThrows(FailedPreconditionException.class, () -> pods.setUp(request()));
 

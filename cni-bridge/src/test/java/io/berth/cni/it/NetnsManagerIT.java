@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.berth.cni.netns.InterfaceCounters;
+import io.berth.cni.netns.LoopbackUp;
 import io.berth.cni.netns.NetnsThreads;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -51,6 +52,13 @@ class NetnsManagerIT {
             Object inside = NetnsThreads.callIn(pin, () -> netnsInode(Path.of("/proc/thread-self/ns/net")));
             assertEquals(netnsInode(pin), inside);
             assertEquals(netnsInode(Path.of("/proc/self/ns/net")), netnsInode(Path.of("/proc/thread-self/ns/net")));
+
+            String down = HostProbe.runOk("ip", "-n", pin.getFileName().toString(), "link", "show", "lo");
+            assertFalse(down.contains("<LOOPBACK,UP"), down);
+            LoopbackUp.inProcess().up(pin);
+            String up = HostProbe.runOk("ip", "-n", pin.getFileName().toString(), "link", "show", "lo");
+            assertTrue(up.contains("<LOOPBACK,UP"), up);
+            assertFalse(HostProbe.runOk("ip", "link", "show", "lo").isEmpty());
 
             InterfaceCounters lo = net.netns.counters(pin, "lo");
             assertEquals(0, lo.rxBytes());
