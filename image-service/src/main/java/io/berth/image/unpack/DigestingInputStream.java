@@ -13,7 +13,7 @@ import java.util.HexFormat;
  * blob) surface as {@link TarFormatException}, which callers tell apart from
  * write failures on the snapshot side.
  */
-final class DigestingInputStream extends InputStream {
+final class DigestingInputStream extends BulkInputStream {
 
     private final InputStream in;
     private final MessageDigest sha256;
@@ -26,12 +26,6 @@ final class DigestingInputStream extends InputStream {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -51,14 +45,6 @@ final class DigestingInputStream extends InputStream {
             count += n;
         }
         return n;
-    }
-
-    /** Reads to the end so the digest covers padding after the end-of-archive marker. */
-    void drain() throws IOException {
-        byte[] buf = new byte[64 * 1024];
-        while (read(buf, 0, buf.length) >= 0) {
-            // keep hashing
-        }
     }
 
     long count() {

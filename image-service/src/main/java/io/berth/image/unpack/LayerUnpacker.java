@@ -4,6 +4,7 @@ import io.berth.common.error.InvalidArgumentException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -34,25 +35,28 @@ public final class LayerUnpacker {
 
     /** Reads {@code compressed} to its end; the caller closes it. */
     public Result unpack(InputStream compressed, LayerCompression compression, Path dir) throws IOException {
-        DigestingInputStream tar;
+        DigestingInputStream digesting;
         try {
-            tar = new DigestingInputStream(compression.decompress(compressed));
+            digesting = new DigestingInputStream(compression.decompress(compressed));
         } catch (IOException e) {
             // The gzip header is read eagerly: a bad one shows up here.
             throw new TarFormatException("cannot decompress layer: " + e.getMessage(), e);
         }
-        TarReader reader = new TarReader(tar);
-        EntryWriter writer = new EntryWriter(new SnapshotTree(dir));
-        long entries = 0;
-        for (TarEntry e; (e = reader.next()) != null; entries++) {
-            if (Thread.interrupted()) {
-                throw new InterruptedIOException("unpack into " + dir + " interrupted");
+        try (ReadAheadInputStream tar = new ReadAheadInputStream(digesting)) {
+            TarReader reader = new TarReader(tar);
+            EntryWriter writer = new EntryWriter(new SnapshotTree(dir));
+            long entries = 0;
+            for (TarEntry e; (e = reader.next()) != null; entries++) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedIOException("unpack into " + dir + " interrupted");
+                }
+                write(writer, e, reader);
             }
-            write(writer, e, reader);
+            // The diff id covers the whole stream, padding after the end marker too.
+            tar.transferTo(OutputStream.nullOutputStream());
+            writer.finish();
+            return new Result(digesting.digest(), digesting.count(), entries, writer.fileBytes());
         }
-        tar.drain();
-        writer.finish();
-        return new Result(tar.digest(), tar.count(), entries, writer.fileBytes());
     }
 
     private static void write(EntryWriter writer, TarEntry e, TarReader reader) throws IOException {
