@@ -137,6 +137,21 @@ final class RealPods {
         return name + "-" + tag;
     }
 
+    /**
+     * Drops the ipMasq rules that the bridge plugin made for one pod, as a
+     * reboot does (rules live in the kernel only). Touches nothing else.
+     */
+    void forgetIptablesOf(String sandboxId, String ip) {
+        String comment = "name: \"" + net.network + "\" id: \"" + sandboxId + "\"";
+        String jump = Host.runOk("iptables-save", "-t", "nat").lines()
+                .filter(l -> l.startsWith("-A POSTROUTING") && l.contains(sandboxId))
+                .map(l -> l.substring(l.lastIndexOf("-j ") + 3).strip()).findFirst().orElseThrow();
+        Host.runOk("iptables", "-t", "nat", "-D", "POSTROUTING", "-s", ip + "/32", "-m", "comment", "--comment",
+                comment, "-j", jump);
+        Host.runOk("iptables", "-t", "nat", "-F", jump);
+        Host.runOk("iptables", "-t", "nat", "-X", jump);
+    }
+
     /** Whether the cgroup exists in any hierarchy. */
     boolean cgroupExists(String path) throws IOException {
         try (Stream<Path> h = Files.list(Path.of("/sys/fs/cgroup"))) {
@@ -150,6 +165,9 @@ final class RealPods {
         assertEquals(0, svc.names().size(), "names still reserved");
         assertEquals(List.of(), Host.portsOf(net.bridge), "veths left on the bridge");
         assertEquals(List.of(), net.leases(), "IP leases left");
+        // bridge's ipMasq and portmap tag their rules with the network's name.
+        assertEquals(List.of(), (Host.runOk("iptables-save", "-t", "nat") + Host.runOk("iptables-save", "-t", "filter"))
+                .lines().filter(l -> l.contains(net.network)).toList(), "iptables rules left");
         assertEquals(List.of(), filesUnder(netnsDir), "netns pins left");
         assertEquals(List.of(), filesUnder(state.resolve("sandboxes")), "namespace pins left");
         assertEquals(List.of(), filesUnder(state.resolve("cni")), "CNI records left");

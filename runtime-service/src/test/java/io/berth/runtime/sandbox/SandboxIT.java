@@ -61,6 +61,7 @@ class SandboxIT {
         assertTrue(s.network().ip().startsWith(pods.net.subnetPrefix), s.network().ip());
         assertTrue(Host.runOk("nsenter", "--net=" + netns, "ip", "-o", "addr").contains(s.network().ip() + "/24"));
         assertTrue(pods.cgroupExists(s.cgroup().path().value()));
+        assertTrue(Host.runOk("iptables-save", "-t", "nat").contains(pods.net.network), "ipMasq rules expected");
 
         svc.remove(s.id());
         assertFalse(Files.exists(Path.of(ipc)) || Files.exists(Path.of(uts)) || Files.exists(Path.of(netns)));
@@ -185,6 +186,40 @@ class SandboxIT {
         Sandbox reloaded = again.require(s.id());
         assertEquals(SandboxState.READY, reloaded.state());
         assertEquals(s.network().ip(), reloaded.network().ip());
+        again.remove(s.id());
+        pods.assertNothingLeft(again);
+    }
+
+    @Test
+    void aRunKilledBeforeItsLastRecordWriteIsUndoneAtStartUp() throws Exception {
+        Sandbox s = svc.run(pods.config("killed").build(), "");
+        // What a kill -9 between CNI ADD and the READY write leaves: every resource, and a CREATING record.
+        io.berth.runtime.store.RecordStore<Sandbox> raw = new io.berth.runtime.store.RecordStore<>(
+                pods.root.resolve("sandboxes"), "pod sandbox", Sandbox.class, SandboxService.SCHEMA, Sandbox::id);
+        raw.load();
+        raw.update(s.id(), r -> r.withState(SandboxState.CREATING));
+        SandboxService again = pods.newService();
+        assertEquals(1, again.recover().rolledBack());
+        pods.assertNothingLeft(again);
+        again.run(pods.config("killed").build(), "");
+    }
+
+    @Test
+    void afterARebootPodsAreNotReadyAndRemoveWithoutLeaks() throws Exception {
+        Sandbox s = svc.run(pods.config("boot").setLinux(SandboxFixture.linux(NamespaceMode.POD, NamespaceMode.POD,
+                NamespaceMode.POD)).build(), "");
+        // A reboot empties the state dir, ends every process and forgets iptables rules;
+        // host-local's leases (on disk) survive.
+        UnshareInfraLauncher.system().stop(s.namespaces().infra());
+        pods.forgetIptablesOf(s.id(), s.network().ip());
+        LinuxPodNamespaces ns = new LinuxPodNamespaces();
+        ns.unpin(Path.of(s.namespaces().ipc()));
+        ns.unpin(Path.of(s.namespaces().uts()));
+        new io.berth.cni.netns.NetnsManager(pods.netnsDir).remove(Path.of(s.namespaces().netns()));
+        SandboxService again = pods.newService();
+        assertEquals(1, again.recover().notReady());
+        assertEquals(SandboxState.NOTREADY, again.require(s.id()).state());
+        assertEquals(1, pods.net.leases().size());
         again.remove(s.id());
         pods.assertNothingLeft(again);
     }
