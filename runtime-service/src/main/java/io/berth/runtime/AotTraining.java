@@ -7,6 +7,7 @@ import io.berth.cri.v1.StatusRequest;
 import io.berth.cri.v1.VersionRequest;
 import io.berth.runtime.config.BerthConfig;
 import io.berth.runtime.config.CgroupConfig;
+import io.berth.runtime.config.DefaultConfigWriter;
 import io.berth.runtime.config.MetricsConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -43,8 +44,13 @@ final class AotTraining {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("berth-aot-");
-            BerthConfig config = new BerthConfig("unix://" + dir.resolve("berth.sock"), dir.resolve("root").toString(),
-                    dir.resolve("state").toString(), "error", CgroupConfig.defaults(), new MetricsConfig("127.0.0.1:0"));
+            // Through a real file and real flags, so TOML parsing is trained as well.
+            Path file = dir.resolve("berth.toml");
+            Files.writeString(file, DefaultConfigWriter.write(new BerthConfig("unix://" + dir.resolve("berth.sock"),
+                    dir.resolve("root").toString(), dir.resolve("state").toString(), "error",
+                    CgroupConfig.defaults(), new MetricsConfig("127.0.0.1:0"))));
+            BerthConfig config = Berthd.effectiveConfig(CommandLine.parse(new String[] {"--config", file.toString(),
+                "--log-level", "error"}));
             Daemon daemon = Daemon.start(config);
             try {
                 exercise(daemon);

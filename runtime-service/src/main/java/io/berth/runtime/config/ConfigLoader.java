@@ -28,7 +28,10 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
 
-    private static final TomlMapper TOML = strictMapper();
+    /** In a holder: with no config file berthd never pays for building the mapper. */
+    private static final class Toml {
+        static final TomlMapper MAPPER = strictMapper();
+    }
 
     private ConfigLoader() {
     }
@@ -56,15 +59,15 @@ public final class ConfigLoader {
     public static BerthConfig parse(String toml, String source) throws ConfigException {
         JsonNode fileTree;
         try {
-            fileTree = TOML.readTree(toml);
+            fileTree = Toml.MAPPER.readTree(toml);
         } catch (JacksonException e) {
             throw new ConfigException(source + ": not valid TOML: " + e.getOriginalMessage(), e);
         }
-        ObjectNode merged = TOML.valueToTree(BerthConfig.defaults());
+        ObjectNode merged = Toml.MAPPER.valueToTree(BerthConfig.defaults());
         merge(merged, fileTree);
         BerthConfig config;
         try {
-            config = TOML.treeToValue(merged, BerthConfig.class);
+            config = Toml.MAPPER.treeToValue(merged, BerthConfig.class);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(source + ": unknown key '" + keyPath(e) + "'", e);
         } catch (JacksonException e) {

@@ -21,8 +21,6 @@ public final class StatusHandler implements UnaryHandler<StatusRequest, StatusRe
     static final String RUNTIME_READY = "RuntimeReady";
     static final String NETWORK_READY = "NetworkReady";
 
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
 
     private final RuntimeContext context;
 
@@ -52,10 +50,16 @@ public final class StatusHandler implements UnaryHandler<StatusRequest, StatusRe
 
     private String configJson() {
         try {
-            return JSON.writeValueAsString(context.config());
+            return Json.MAPPER.writeValueAsString(context.config());
         } catch (JsonProcessingException e) {
             throw new InternalException("cannot render the configuration as JSON", e);
         }
+    }
+
+    /** Built on the first verbose call, not at start-up, where every millisecond counts. */
+    private static final class Json {
+        static final JsonMapper MAPPER = JsonMapper.builder()
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
     }
 
     private static RuntimeCondition condition(String type, boolean status, String reason, String message) {
