@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -64,6 +65,10 @@ public final class LayerUnpacker {
             writer.write(e, reader.content());
         } catch (UnsafeEntryException x) {
             throw new InvalidArgumentException("layer entry \"" + e.name() + "\" refused: " + x.getMessage());
+        } catch (InvalidPathException x) {
+            // With a non-UTF-8 sun.jnu.encoding (LANG=C) Java cannot name non-ASCII files.
+            throw new InvalidArgumentException("layer entry \"" + e.name() + "\" has a name this JVM cannot use ("
+                    + x.getMessage() + "); run berthd with a UTF-8 locale such as LANG=C.UTF-8");
         } catch (TarFormatException x) {
             throw x;
         } catch (IOException x) {

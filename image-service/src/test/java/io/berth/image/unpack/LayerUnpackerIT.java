@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.berth.common.error.InvalidArgumentException;
 import io.berth.common.os.Libc;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -178,6 +180,17 @@ class LayerUnpackerIT {
             assertEquals(expected, r.diffId(), c.toString());
             assertEquals(tar.length, r.tarBytes(), c.toString());
             assertEquals("x".repeat(10_000), Files.readString(dir.resolve("a")), c.toString());
+        }
+    }
+
+    @Test
+    void nonAsciiNamesNeedAUtf8LocaleAndSaySo() throws IOException {
+        byte[] tar = new LayerBuilder().file("usr/share/caf\u00e9/\u65e5\u672c", "x").tar();
+        if ("UTF-8".equals(System.getProperty("sun.jnu.encoding"))) {
+            assertEquals("x", Files.readString(unpack(tar).resolve("usr/share/caf\u00e9/\u65e5\u672c")));
+        } else {
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> unpack(tar));
+            assertTrue(e.getMessage().contains("LANG=C.UTF-8"), e.getMessage());
         }
     }
 }
