@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * Prints p50/p90 of the pod network's two halves on a private bridge:
- * ADD side = netns create + setUp (bridge + portmap, lo alongside),
+ * ADD side = netns create + setUp (lo, then bridge + portmap),
  * DEL side = tearDown + netns remove. Not a test: run by hand as root
  * (command in cni-bridge/README.md). Argument: iterations (default 50).
  */
@@ -54,7 +54,7 @@ public final class PodNetworkBench {
             }
         }
         System.out.printf("iterations: %d, one pod at a time (bridge + portmap, one host port)%n", n);
-        report("PodNetwork (cache records, lo alongside)", facade);
+        report("PodNetwork (records, lo in-process)", facade);
         report("executor only (same plugins, nothing else)", bare);
         System.out.println("issue floors: ADD side ~14 ms, DEL side ~40 ms (portmap 3 + bridge 35 + netns 2)");
     }
