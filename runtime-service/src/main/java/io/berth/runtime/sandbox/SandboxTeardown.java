@@ -8,6 +8,8 @@ import io.berth.runtime.store.RecordStore;
 import io.berth.runtime.store.Rollback;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -33,21 +35,68 @@ final class SandboxTeardown {
     /**
      * Stops the containers, the infra process and releases the network (CNI
      * DEL, then the netns), so that IPs and host ports are free when the RPC
-     * returns (api.proto, StopPodSandbox). The IPC/UTS pins stay until Remove.
+     * returns (api.proto, StopPodSandbox). The network goes down while the
+     * containers stop: the two do not depend on each other, and DEL is the
+     * slow part. The IPC/UTS pins stay until Remove.
      */
     void stop(Sandbox s) {
+        boolean releaseNet = !s.namespaces().hostNetwork() && !s.network().released();
+        CompletableFuture<Void> net = new CompletableFuture<>();
+        if (releaseNet) {
+            Thread.ofVirtual().name("stop-net-" + s.id().substring(0, 12)).start(() -> {
+                try {
+                    releaseNetwork(s);
+                    net.complete(null);
+                } catch (Throwable t) {
+                    net.completeExceptionally(t);
+                }
+            });
+        } else {
+            net.complete(null);
+        }
+        RuntimeException failure = null;
+        try {
+            stopProcesses(s);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        RuntimeException netFailure = awaitNetwork(net);
+        if (failure != null || netFailure != null) {
+            if (failure != null && netFailure != null) {
+                failure.addSuppressed(netFailure);
+            }
+            throw failure != null ? failure : netFailure;
+        }
+        if (s.state() != SandboxState.NOTREADY || releaseNet) {
+            store.update(s.id(), r -> r.withState(SandboxState.NOTREADY)
+                    .withNetwork(r.namespaces().hostNetwork() ? r.network() : r.network().asReleased()));
+        }
+    }
+
+    /** Containers first (they record their exit), then the infra process, whose death ends its PID namespace. */
+    private void stopProcesses(Sandbox s) {
         containers.get().stopAll(s.id());
         InfraProcess infra = s.namespaces().infra();
         if (infra != null) {
             step(s, "StopPodSandbox", "stop the infra process " + infra.pid(), () -> deps.infra().stop(infra));
         }
-        if (!s.namespaces().hostNetwork() && !s.network().released()) {
-            step(s, "StopPodSandbox", "tear down the pod network (CNI DEL)", () -> deps.network().tearDown(s.id()));
-            step(s, "StopPodSandbox", "remove the network namespace", () -> deps.network().removeNetns(s.id()));
-        }
-        if (s.state() != SandboxState.NOTREADY || (!s.namespaces().hostNetwork() && !s.network().released())) {
-            store.update(s.id(), r -> r.withState(SandboxState.NOTREADY)
-                    .withNetwork(r.namespaces().hostNetwork() ? r.network() : r.network().asReleased()));
+    }
+
+    private void releaseNetwork(Sandbox s) {
+        step(s, "StopPodSandbox", "tear down the pod network (CNI DEL)", () -> deps.network().tearDown(s.id()));
+        step(s, "StopPodSandbox", "remove the network namespace", () -> deps.network().removeNetns(s.id()));
+    }
+
+    /** Waits for the network teardown; returns its failure, if any. */
+    private static RuntimeException awaitNetwork(CompletableFuture<Void> net) {
+        try {
+            net.join();
+            return null;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            return e.getCause() instanceof RuntimeException re ? re : e;
         }
     }
 
