@@ -198,18 +198,24 @@ public final class OverlaySnapshotter implements Snapshotter {
      * in this process are left alone.
      */
     public void cleanup() throws IOException {
-        Set<Integer> committed = new HashSet<>();
-        synchronized (lock) {
-            byChain.values().forEach(r -> committed.add(r.id()));
-        }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
-                String name = p.getFileName().toString();
-                if (!activeTemps.contains(name) && !committed.contains(idOf(name))) {
+                if (isLeftover(p.getFileName().toString())) {
                     LOG.info("removing leftover snapshot directory {}", p);
                     AtomicFiles.deleteTree(p);
                 }
             }
+        }
+    }
+
+    /** Decided under the lock, so a commit that lands during cleanup is never mistaken for one. */
+    private boolean isLeftover(String name) {
+        if (activeTemps.contains(name)) {
+            return false;
+        }
+        int id = idOf(name);
+        synchronized (lock) {
+            return byChain.values().stream().noneMatch(r -> r.id() == id);
         }
     }
 
