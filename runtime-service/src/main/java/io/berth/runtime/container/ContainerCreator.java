@@ -1,0 +1,142 @@
+package io.berth.runtime.container;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.common.error.InternalException;
+import io.berth.common.error.InvalidArgumentException;
+import io.berth.common.error.NotFoundException;
+import io.berth.common.fs.AtomicFiles;
+import io.berth.cri.v1.ContainerConfig;
+import io.berth.cri.v1.PodSandboxConfig;
+import io.berth.runtime.container.image.ResolvedImage;
+import io.berth.runtime.container.rootfs.RootfsMounter;
+import io.berth.runtime.sandbox.Sandbox;
+import io.berth.runtime.store.IdGenerator;
+import io.berth.runtime.store.NameRegistrar;
+import io.berth.runtime.store.RecordStore;
+import io.berth.runtime.store.Rollback;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * CreateContainer: everything or nothing. The record is written first (as
+ * CREATING, invisible), then the rootfs and bundle; any failure undoes each
+ * step, newest first, under the cleanup deadline, and releases the name.
+ * No process is started here: the shim runs the OCI runtime's create and
+ * start together in StartContainer, as containerd does.
+ */
+final class ContainerCreator {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ContainerDeps deps;
+    private final RecordStore<Container> store;
+    private final NameRegistrar names;
+    private final Events events;
+
+    ContainerCreator(ContainerDeps deps, RecordStore<Container> store, NameRegistrar names, Events events) {
+        this.deps = deps;
+        this.store = store;
+        this.names = names;
+        this.events = events;
+    }
+
+    Container create(String sandboxId, ContainerConfig config, PodSandboxConfig sandboxConfig) {
+        validate(config);
+        Sandbox sandbox = deps.sandboxes().apply(sandboxId).orElseThrow(
+                () -> new NotFoundException("pod sandbox \"" + sandboxId + "\" not found"));
+        sandbox.state().require(sandbox.state().canCreateContainers(), sandbox.id(), "create a container in");
+        deps.runtimes().forHandler(sandbox.runtimeHandler());
+        String id = IdGenerator.newId();
+        Container.ContainerName name = new Container.ContainerName(config.getMetadata().getName(),
+                config.getMetadata().getAttempt());
+        try (Rollback rb = new Rollback("create container " + id, deps.cleanupTimeout())) {
+            names.reserve(name.reservedIn(sandbox.id()), id);
+            rb.add("name", () -> names.releaseById(id));
+            ResolvedImage image = deps.images().resolve(config.getImage().getImage());
+            Container record = initial(id, sandbox, name, config, sandboxConfig, image);
+            store.create(record);
+            rb.add("record", () -> store.delete(id));
+            Container.RunAs user = prepareBundle(record, sandbox, config, image, rb);
+            Container done = store.update(id, c -> c.withUser(user).withState(ContainerState.CREATED));
+            rb.commit();
+            events.created(done);
+            return done;
+        }
+    }
+
+    private Container.RunAs prepareBundle(Container c, Sandbox sandbox, ContainerConfig config, ResolvedImage image,
+                                          Rollback rb) {
+        ContainerLayout l = deps.layout();
+        String id = c.id();
+        try {
+            rb.add("bundle", () -> AtomicFiles.deleteTree(l.bundle(id)));
+            Files.createDirectories(l.rootfs(id));
+            Files.createDirectories(l.upper(id));
+            Files.createDirectories(l.work(id));
+            rb.add("rootfs mount", () -> deps.rootfs().unmount(l.rootfs(id)));
+            deps.rootfs().mount(new RootfsMounter.Request(image.snapshotsBase(), image.lowerDirs(), l.upper(id),
+                    l.work(id), l.rootfs(id)));
+            String cgroupsPath = deps.cgroups().ociCgroupsPath(sandbox.cgroup(), id);
+            byte[] spec = deps.specs().configJson(new ContainerSpecs.Request(id, config, sandbox, image.config(),
+                    l.rootfs(id), cgroupsPath));
+            AtomicFiles.write(l.configJson(id), spec);
+            if (!c.logPath().isEmpty()) {
+                Files.createDirectories(Path.of(c.logPath()).getParent());
+            }
+            return userOf(id, spec);
+        } catch (IOException e) {
+            throw new InternalException("create container " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Container initial(String id, Sandbox sandbox, Container.ContainerName name,
+                                     ContainerConfig config, PodSandboxConfig sandboxConfig, ResolvedImage image) {
+        int stop = StopSignals.resolve(config.getStopSignal(), image.config().stopSignal());
+        return new Container(id, sandbox.id(), name, ContainerState.CREATING, Clock.nowNanos(),
+                new Container.ImageRef(config.getImage().getImage(), image.ref(), image.id(), image.chainId()),
+                config.getLabelsMap(), config.getAnnotationsMap(), logPath(sandbox, config, sandboxConfig),
+                sandbox.runtimeHandler(), stop, config.toByteArray(),
+                config.getLinux().getResources().toByteArray(), null, null, null);
+    }
+
+    /** The CRI log path is relative to the pod's log directory (api.proto, ContainerConfig.log_path). */
+    private static String logPath(Sandbox sandbox, ContainerConfig config, PodSandboxConfig given) {
+        String dir = given != null && !given.getLogDirectory().isEmpty() ? given.getLogDirectory()
+                : sandbox.parsedConfig().getLogDirectory();
+        if (config.getLogPath().isEmpty() || dir.isEmpty()) {
+            return "";
+        }
+        Path p = Path.of(dir).resolve(config.getLogPath()).normalize();
+        if (!p.isAbsolute() || !p.startsWith(Path.of(dir).normalize())) {
+            throw new InvalidArgumentException("container log path \"" + config.getLogPath()
+                    + "\" leaves the pod log directory " + dir);
+        }
+        return p.toString();
+    }
+
+    private static void validate(ContainerConfig config) {
+        if (!config.hasMetadata() || config.getMetadata().getName().isEmpty()) {
+            throw new InvalidArgumentException("container config has no metadata name");
+        }
+        if (config.getImage().getImage().isEmpty()) {
+            throw new InvalidArgumentException("container \"" + config.getMetadata().getName()
+                    + "\" names no image");
+        }
+    }
+
+    /** The identity the generated spec runs the process as, for ContainerStatus.user. */
+    static Container.RunAs userOf(String id, byte[] spec) {
+        try {
+            JsonNode u = JSON.readTree(spec).path("process").path("user");
+            List<Long> groups = new ArrayList<>();
+            u.path("additionalGids").forEach(g -> groups.add(g.asLong()));
+            return new Container.RunAs(u.path("uid").asLong(0), u.path("gid").asLong(0), groups);
+        } catch (IOException e) {
+            throw new InternalException("the spec generated for container " + id + " is not JSON", e);
+        }
+    }
+}

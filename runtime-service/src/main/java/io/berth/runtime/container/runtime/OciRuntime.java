@@ -1,0 +1,45 @@
+package io.berth.runtime.container.runtime;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The calls berthd makes to an OCI runtime itself (create, start and exec go
+ * through the shim). One instance per configured runtime handler. Every call
+ * is idempotent where the CRI needs it: killing or deleting a container the
+ * runtime does not know succeeds.
+ */
+public interface OciRuntime {
+
+    /** What the runtime reports for a container ({@code runtime state}). */
+    record State(String status, long pid) {
+        public boolean running() {
+            return "running".equals(status) || "created".equals(status) || "paused".equals(status);
+        }
+    }
+
+    /** The handler name ("" for the default) this runtime serves. */
+    String handler();
+
+    /** The binary, as the shim is told to run it. */
+    String binary();
+
+    /** Global options placed before every subcommand, e.g. {@code --root=...}. */
+    List<String> globalArgs();
+
+    /** Sends {@code signal} to the init (or, with {@code all}, every process) of the container. */
+    void kill(String id, int signal, boolean all) throws IOException;
+
+    /** {@code delete --force}: removes the runtime's state; a missing container succeeds. */
+    void delete(String id) throws IOException;
+
+    /** Empty when the runtime does not know the container. */
+    Optional<State> state(String id) throws IOException;
+
+    /** {@code update --resources -}: applies an OCI LinuxResources JSON to a live container. */
+    void update(String id, byte[] linuxResourcesJson) throws IOException;
+
+    /** Whether the runtime supports recursive read-only mounts ("rro"), per {@code runtime features}. */
+    boolean recursiveReadOnlyMounts();
+}

@@ -1,0 +1,146 @@
+package io.berth.runtime.container.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.common.error.InternalException;
+import io.berth.common.exec.Command;
+import io.berth.common.exec.CommandResult;
+import io.berth.common.exec.CommandRunner;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * An OCI runtime with runc's command line (runc, crun and youki share it):
+ * {@code BIN [global args] kill|delete|state|update|features ...}.
+ */
+public final class RuncRuntime implements OciRuntime {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String handler;
+    private final String binary;
+    private final List<String> globalArgs;
+    private final CommandRunner commands;
+    private volatile Boolean rro;
+
+    public RuncRuntime(String handler, String binary, List<String> globalArgs, CommandRunner commands) {
+        this.handler = handler;
+        this.binary = binary;
+        this.globalArgs = List.copyOf(globalArgs);
+        this.commands = commands;
+    }
+
+    @Override
+    public String handler() {
+        return handler;
+    }
+
+    @Override
+    public String binary() {
+        return binary;
+    }
+
+    @Override
+    public List<String> globalArgs() {
+        return globalArgs;
+    }
+
+    @Override
+    public void kill(String id, int signal, boolean all) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("kill"));
+        if (all) {
+            argv.add("--all");
+        }
+        argv.add(id);
+        argv.add(Integer.toString(signal));
+        CommandResult r = run(argv);
+        if (!r.ok() && !gone(r)) {
+            throw new InternalException(binary + " kill " + id + " " + signal + " failed: " + text(r));
+        }
+    }
+
+    @Override
+    public void delete(String id) throws IOException {
+        CommandResult r = run(List.of("delete", "--force", id));
+        if (!r.ok() && !gone(r)) {
+            throw new InternalException(binary + " delete --force " + id + " failed: " + text(r));
+        }
+    }
+
+    @Override
+    public Optional<State> state(String id) throws IOException {
+        CommandResult r = run(List.of("state", id));
+        if (!r.ok()) {
+            if (gone(r)) {
+                return Optional.empty();
+            }
+            throw new InternalException(binary + " state " + id + " failed: " + text(r));
+        }
+        JsonNode n = JSON.readTree(r.stdout());
+        return Optional.of(new State(n.path("status").asText(""), n.path("pid").asLong(0)));
+    }
+
+    @Override
+    public void update(String id, byte[] linuxResourcesJson) throws IOException {
+        List<String> argv = new ArrayList<>(globalArgs);
+        argv.addAll(List.of("update", "--resources", "-", id));
+        argv.addFirst(binary);
+        CommandResult r = commands.run(new Command(argv, java.util.Map.of(), false, linuxResourcesJson, TIMEOUT, null));
+        if (!r.ok()) {
+            throw new InternalException(binary + " update " + id + " failed: " + text(r));
+        }
+    }
+
+    @Override
+    public boolean recursiveReadOnlyMounts() {
+        Boolean known = rro;
+        if (known == null) {
+            known = probeRro();
+            rro = known;
+        }
+        return known;
+    }
+
+    /** {@code features} appeared in runc 1.1; a runtime without it is assumed not to have rro. */
+    private boolean probeRro() {
+        try {
+            CommandResult r = run(List.of("features"));
+            if (!r.ok()) {
+                return false;
+            }
+            for (JsonNode o : JSON.readTree(r.stdout()).path("mountOptions")) {
+                if ("rro".equals(o.asText())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private CommandResult run(List<String> sub) throws IOException {
+        List<String> argv = new ArrayList<>();
+        argv.add(binary);
+        argv.addAll(globalArgs);
+        argv.addAll(sub);
+        return commands.run(new Command(argv, java.util.Map.of(), false, null, TIMEOUT, null));
+    }
+
+    /** The runtime's ways of saying the container is already gone or already stopped. */
+    static boolean gone(CommandResult r) {
+        String t = text(r).toLowerCase(Locale.ROOT);
+        return t.contains("does not exist") || t.contains("not exist") || t.contains("not running")
+                || t.contains("no such process") || t.contains("container not found");
+    }
+
+    private static String text(CommandResult r) {
+        String s = r.stderrText().strip();
+        return s.isEmpty() ? r.stdoutText().strip() : s;
+    }
+}
