@@ -10,8 +10,8 @@
 
 #include "util.h"
 
-/* Enough for one read()'s worth of records: each record adds at most ~60 bytes of header. */
-#define OUT_CAP (1 << 20)
+/* One read()'s worth of typical records; emit() flushes early when short lines overflow it. */
+#define OUT_CAP (256 * 1024)
 
 static const char *const stream_names[2] = {"stdout", "stderr"};
 
