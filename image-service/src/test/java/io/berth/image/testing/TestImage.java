@@ -137,7 +137,12 @@ public final class TestImage {
 
     public static byte[] gzip(byte[] data) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(b, 64 * 1024)) {
+        // Fastest level: tests and the benchmark build many layers on a small machine.
+        try (GZIPOutputStream gz = new GZIPOutputStream(b, 64 * 1024) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+            }
+        }) {
             gz.write(data);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -56,6 +56,13 @@ public final class TestImages {
 
     /** The three-layer busybox image; OCI images get a zstd top layer. */
     public static TestImage threeLayers(Format format) {
+        return THREE_LAYERS.computeIfAbsent(format, TestImages::buildThreeLayers);
+    }
+
+    // Built once per format: deterministic, and gzip of busybox costs seconds on a busy machine.
+    private static final java.util.Map<Format, TestImage> THREE_LAYERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static TestImage buildThreeLayers(Format format) {
         return TestImage.builder().format(format)
                 .layer(baseLayer(), Compression.GZIP)
                 .layer(middleLayer(), format == Format.OCI ? Compression.NONE : Compression.GZIP)
