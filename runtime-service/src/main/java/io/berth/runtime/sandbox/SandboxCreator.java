@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
@@ -61,15 +63,64 @@ final class SandboxCreator {
         // RunPodSandbox that a kill -9 interrupted.
         rb.add("record", () -> store.delete(id));
         store.create(planned(id, plan));
-        Sandbox rec = createCgroup(store.get(id).orElseThrow(), plan, rb);
-        step(rec, "pin the IPC and UTS namespaces", () -> pinNamespaces(rec, plan, rb));
-        step(rec, "create the network namespace", () -> createNetns(rec, rb));
-        step(rec, "apply sysctls", () -> applySysctls(rec, plan));
-        Sandbox withInfra = plan.sharedPid() ? startInfra(rec, rb) : rec;
-        SandboxNetwork net = attach(withInfra, plan, rb);
+        Sandbox rec = store.get(id).orElseThrow();
+        // The network (netns, CNI ADD: the slow part) comes up while this thread makes the rest;
+        // the two branches share nothing but the rollback.
+        CompletableFuture<SandboxNetwork> network = new CompletableFuture<>();
+        Thread.ofVirtual().name("run-net-" + id.substring(0, 12)).start(() -> {
+            try {
+                network.complete(network(rec, plan, rb));
+            } catch (Throwable t) {
+                network.completeExceptionally(t);
+            }
+        });
+        Sandbox local;
+        try {
+            local = local(rec, plan, rb);
+        } catch (RuntimeException e) {
+            // Wait for the other branch, so that its undo steps are registered before the rollback runs.
+            RuntimeException other = outcome(network);
+            if (other != null) {
+                e.addSuppressed(other);
+            }
+            throw e;
+        }
+        RuntimeException failed = outcome(network);
+        if (failed != null) {
+            throw failed;
+        }
+        SandboxNetwork net = network.join();
         step(rec, "write resolv.conf, hostname and hosts", () -> writeFiles(rec, plan, net, rb));
-        Sandbox ready = withInfra.withNetwork(net).withState(SandboxState.READY);
+        Sandbox ready = local.withNetwork(net).withState(SandboxState.READY);
         return store.update(id, r -> ready);
+    }
+
+    /** Cgroup, IPC/UTS pins, IPC sysctls, infra process. */
+    private Sandbox local(Sandbox rec, RunPlan plan, Rollback rb) {
+        Sandbox withCgroup = createCgroup(rec, plan, rb);
+        step(rec, "pin the IPC and UTS namespaces", () -> pinNamespaces(rec, plan, rb));
+        step(rec, "apply sysctls", () -> applySysctls(rec, plan, NamespaceKind.IPC));
+        return plan.sharedPid() ? startInfra(withCgroup, rb) : withCgroup;
+    }
+
+    /** Netns, net sysctls, CNI ADD. */
+    private SandboxNetwork network(Sandbox rec, RunPlan plan, Rollback rb) {
+        step(rec, "create the network namespace", () -> createNetns(rec, rb));
+        step(rec, "apply sysctls", () -> applySysctls(rec, plan, NamespaceKind.NET));
+        return attach(rec, plan, rb);
+    }
+
+    /** Waits for a branch; returns its failure, if any. */
+    private static RuntimeException outcome(CompletableFuture<?> branch) {
+        try {
+            branch.join();
+            return null;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            return e.getCause() instanceof RuntimeException re ? re : e;
+        }
     }
 
     /** The CREATING record: every path is planned now, before anything exists. */
@@ -125,15 +176,17 @@ final class SandboxCreator {
         deps.network().createNetns(rec.id());
     }
 
-    private void applySysctls(Sandbox rec, RunPlan plan) throws IOException {
-        for (Map.Entry<NamespaceKind, Map<String, String>> e : plan.sysctls().entrySet()) {
-            String pin = e.getKey() == NamespaceKind.NET ? rec.namespaces().netns() : rec.namespaces().ipc();
-            try {
-                deps.namespaces().writeSysctls(Path.of(pin), e.getKey(), e.getValue());
-            } catch (PodNamespaces.SysctlRejectedException r) {
-                throw new InvalidArgumentException("pod sandbox " + plan.metadata().reservedName() + " ("
-                        + e.getKey().procName() + " namespace): " + r.getMessage(), r);
-            }
+    private void applySysctls(Sandbox rec, RunPlan plan, NamespaceKind kind) throws IOException {
+        Map<String, String> sysctls = plan.sysctls().get(kind);
+        if (sysctls == null || sysctls.isEmpty()) {
+            return;
+        }
+        String pin = kind == NamespaceKind.NET ? rec.namespaces().netns() : rec.namespaces().ipc();
+        try {
+            deps.namespaces().writeSysctls(Path.of(pin), kind, sysctls);
+        } catch (PodNamespaces.SysctlRejectedException r) {
+            throw new InvalidArgumentException("pod sandbox " + plan.metadata().reservedName() + " ("
+                    + kind.procName() + " namespace): " + r.getMessage(), r);
         }
     }
 

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * Undo runs under its own deadline, not the caller's: an RPC whose deadline
  * passed still gets its resources back. A thread interrupt is set aside while
  * undoing (an interrupted CNI DEL would leak) and restored afterwards. A
- * failing undo is logged and the others still run.
+ * failing undo is logged and the others still run. Steps may be added from
+ * several threads (branches of one operation that run in parallel); each
+ * thread's steps keep their order.
  */
 public final class Rollback implements AutoCloseable {
 
@@ -46,23 +48,23 @@ public final class Rollback implements AutoCloseable {
     }
 
     /** Registers how to undo a step that has just been done (or may have been partly done). */
-    public void add(String what, Undo undo) {
+    public synchronized void add(String what, Undo undo) {
         steps.push(new Step(what, undo));
     }
 
     /** The operation succeeded: nothing will be undone. */
-    public void commit() {
+    public synchronized void commit() {
         committed = true;
         steps.clear();
     }
 
     /** How many undo steps failed or were skipped in {@link #close()}; 0 after a clean rollback. */
-    public int failures() {
+    public synchronized int failures() {
         return failures;
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (committed || steps.isEmpty()) {
             return;
         }
