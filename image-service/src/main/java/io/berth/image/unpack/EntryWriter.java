@@ -24,7 +24,8 @@ final class EntryWriter {
 
     private static final String WHITEOUT = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
-    private static final String OPAQUE_XATTR = "trusted.overlay.opaque";
+    private static final String OVERLAY_XATTRS = "trusted.overlay.";
+    private static final String OPAQUE_XATTR = OVERLAY_XATTRS + "opaque";
 
     private record DirTimes(Path dir, long atime, long mtime) {
     }
@@ -136,7 +137,11 @@ final class EntryWriter {
             Libc.chmod(s, e.mode() & 07777); // chmod follows symlinks, so never on one
         }
         for (var x : e.xattrs().entrySet()) {
-            Libc.lsetxattr(s, x.getKey(), x.getValue());
+            // Overlay's own metadata (redirect, metacopy, origin, opaque) comes only from our
+            // whiteout translation; a layer must not steer lookups across layers with it.
+            if (!x.getKey().startsWith(OVERLAY_XATTRS)) {
+                Libc.lsetxattr(s, x.getKey(), x.getValue());
+            }
         }
         if (e.type() == TarEntry.Type.DIRECTORY) {
             dirTimes.put(p, new DirTimes(p, e.atimeNanos(), e.mtimeNanos()));

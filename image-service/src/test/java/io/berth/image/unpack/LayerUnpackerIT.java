@@ -120,6 +120,18 @@ class LayerUnpackerIT {
     }
 
     @Test
+    void overlayXattrsFromTheLayerAreNotApplied() throws IOException {
+        TarArchiveEntry e = LayerBuilder.entry("d/", TarConstants.LF_DIR, 0755);
+        e.addPaxHeader("SCHILY.xattr.trusted.overlay.redirect", "/etc");
+        e.addPaxHeader("SCHILY.xattr.trusted.overlay.opaque", "y");
+        e.addPaxHeader("SCHILY.xattr.trusted.kept", "1");
+        Path d = unpack(new LayerBuilder().add(e, null).tar()).resolve("d");
+        assertNull(Libc.lgetxattr(d.toString(), "trusted.overlay.redirect"));
+        assertNull(Libc.lgetxattr(d.toString(), "trusted.overlay.opaque"));
+        assertArrayEquals("1".getBytes(StandardCharsets.UTF_8), Libc.lgetxattr(d.toString(), "trusted.kept"));
+    }
+
+    @Test
     void hardlinksShareTheInode() throws IOException {
         Path fs = unpack(new LayerBuilder()
                 .file("usr/bin/a", "same", 0755, 0, 0)
