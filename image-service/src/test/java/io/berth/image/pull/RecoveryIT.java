@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.berth.image.ref.Digest;
 import io.berth.image.snapshot.OverlaySnapshotter;
 import io.berth.image.store.ImageRecord;
+import io.berth.image.testing.RegistryProxy;
 import io.berth.image.testing.RegistryPusher;
 import io.berth.image.testing.RegistryServer;
 import io.berth.image.testing.TestImage;
@@ -71,6 +72,77 @@ class RecoveryIT {
         String record = "{\"id\":\"" + cut.id() + "\",\"manifestDigest\":\"" + cut.manifest().digest() + "\",\"lay";
         Files.writeString(root.resolve("images/.tmp-" + Digest.parse(cut.id()).hex() + ".json-1a2b"), record,
                 StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void realKillDuringPullLeavesNoPartialImageAndNoLeftovers() throws Exception {
+        TestImage kept = TestImages.threeLayers(Format.DOCKER);
+        TestImage cut = TestImage.builder().format(Format.OCI)
+                .layer(TestImages.baseLayer(), TestImage.Compression.GZIP)
+                .layer(TestImages.randomLayer(11, 1 << 20), TestImage.Compression.GZIP)
+                .layer(TestImages.randomLayer(12, 2 << 20), TestImage.Compression.GZIP).build();
+        String stalled = cut.layers().get(2).blob().digest().toString();
+        Path root = dir.resolve("root");
+        try (RegistryServer registry = RegistryServer.start(dir.resolve("reg"));
+             RegistryProxy proxy = RegistryProxy.start(registry.uri(), (ex, p) -> {
+                 if (!ex.getRequestURI().getPath().endsWith(stalled)) {
+                     return false;
+                 }
+                 byte[] body = p.fetch(ex).body();
+                 ex.sendResponseHeaders(200, body.length);
+                 ex.getResponseBody().write(body, 0, body.length / 2);
+                 ex.getResponseBody().flush();
+                 sleepQuietly(120_000);
+                 return true;
+             })) {
+            RegistryPusher pusher = new RegistryPusher(registry.uri(), null, null);
+            pusher.push("crash/kept", "v1", kept);
+            pusher.push("crash/cut", "v1", cut);
+            try (Stack s = Stack.real(root)) {
+                s.pull(registry.hostPort() + "/crash/kept:v1");
+            }
+            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    PullInChildProcess.class.getName(), root.toString(), proxy.hostPort() + "/crash/cut:v1")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+            try {
+                awaitMidPull(root, child);
+            } finally {
+                child.destroyForcibly(); // SIGKILL, as kill -9
+                child.waitFor();
+            }
+        }
+        try (Stack s = Stack.real(root)) {
+            assertEquals(List.of(kept.id()), s.module.images().list().stream().map(ImageRecord::id).toList());
+            assertTrue(s.module.recovery().ingestFiles() >= 1, "the stalled download was found");
+            s.assertNothingLeftOver();
+        }
+    }
+
+    // Mid-pull: the stalled layer's download has bytes on disk and the
+    // first layer of the cut image is committed as a blob.
+    private static void awaitMidPull(Path root, Process child) throws Exception {
+        Path ingest = root.resolve("content/ingest");
+        long end = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < end) {
+            assertTrue(child.isAlive(), "child pull died early");
+            try (var files = Files.list(ingest)) {
+                if (files.anyMatch(f -> f.toFile().length() > 0)) {
+                    Thread.sleep(500); // let the other layers commit and unpack
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the child never reached the stalled layer");
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
