@@ -16,8 +16,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
@@ -66,30 +64,23 @@ final class SandboxCreator {
         Sandbox rec = store.get(id).orElseThrow();
         // The network (netns, CNI ADD: the slow part) comes up while this thread makes the rest;
         // the two branches share nothing but the rollback.
-        CompletableFuture<SandboxNetwork> network = new CompletableFuture<>();
-        Thread.ofVirtual().name("run-net-" + id.substring(0, 12)).start(() -> {
-            try {
-                network.complete(network(rec, plan, rb));
-            } catch (Throwable t) {
-                network.completeExceptionally(t);
-            }
-        });
+        Branch<SandboxNetwork> network = Branch.start("run-net-" + id.substring(0, 12), () -> network(rec, plan, rb));
         Sandbox local;
         try {
             local = local(rec, plan, rb);
         } catch (RuntimeException e) {
             // Wait for the other branch, so that its undo steps are registered before the rollback runs.
-            RuntimeException other = outcome(network);
+            RuntimeException other = network.failure();
             if (other != null) {
                 e.addSuppressed(other);
             }
             throw e;
         }
-        RuntimeException failed = outcome(network);
+        RuntimeException failed = network.failure();
         if (failed != null) {
             throw failed;
         }
-        SandboxNetwork net = network.join();
+        SandboxNetwork net = network.result();
         step(rec, "write resolv.conf, hostname and hosts", () -> writeFiles(rec, plan, net, rb));
         Sandbox ready = local.withNetwork(net).withState(SandboxState.READY);
         return store.update(id, r -> ready);
@@ -108,19 +99,6 @@ final class SandboxCreator {
         step(rec, "create the network namespace", () -> createNetns(rec, rb));
         step(rec, "apply sysctls", () -> applySysctls(rec, plan, NamespaceKind.NET));
         return attach(rec, plan, rb);
-    }
-
-    /** Waits for a branch; returns its failure, if any. */
-    private static RuntimeException outcome(CompletableFuture<?> branch) {
-        try {
-            branch.join();
-            return null;
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            return e.getCause() instanceof RuntimeException re ? re : e;
-        }
     }
 
     /** The CREATING record: every path is planned now, before anything exists. */

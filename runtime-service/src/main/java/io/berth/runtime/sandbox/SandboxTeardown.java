@@ -8,8 +8,6 @@ import io.berth.runtime.store.RecordStore;
 import io.berth.runtime.store.Rollback;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -41,26 +39,17 @@ final class SandboxTeardown {
      */
     void stop(Sandbox s) {
         boolean releaseNet = !s.namespaces().hostNetwork() && !s.network().released();
-        CompletableFuture<Void> net = new CompletableFuture<>();
-        if (releaseNet) {
-            Thread.ofVirtual().name("stop-net-" + s.id().substring(0, 12)).start(() -> {
-                try {
-                    releaseNetwork(s);
-                    net.complete(null);
-                } catch (Throwable t) {
-                    net.completeExceptionally(t);
-                }
-            });
-        } else {
-            net.complete(null);
-        }
+        Branch<Void> net = releaseNet ? Branch.start("stop-net-" + s.id().substring(0, 12), () -> {
+            releaseNetwork(s);
+            return null;
+        }) : Branch.completed(null);
         RuntimeException failure = null;
         try {
             stopProcesses(s);
         } catch (RuntimeException e) {
             failure = e;
         }
-        RuntimeException netFailure = awaitNetwork(net);
+        RuntimeException netFailure = net.failure();
         if (failure != null || netFailure != null) {
             if (failure != null && netFailure != null) {
                 failure.addSuppressed(netFailure);
@@ -85,19 +74,6 @@ final class SandboxTeardown {
     private void releaseNetwork(Sandbox s) {
         step(s, "StopPodSandbox", "tear down the pod network (CNI DEL)", () -> deps.network().tearDown(s.id()));
         step(s, "StopPodSandbox", "remove the network namespace", () -> deps.network().removeNetns(s.id()));
-    }
-
-    /** Waits for the network teardown; returns its failure, if any. */
-    private static RuntimeException awaitNetwork(CompletableFuture<Void> net) {
-        try {
-            net.join();
-            return null;
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            return e.getCause() instanceof RuntimeException re ? re : e;
-        }
     }
 
     /** Stops if needed, then removes containers, pins, cgroup, files, record and name. */
