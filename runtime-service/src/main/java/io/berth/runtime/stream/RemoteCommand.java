@@ -28,7 +28,7 @@ public final class RemoteCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(RemoteCommand.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final int BUFFER = 32 * 1024;
+    private static final int BUFFER = 64 * 1024;
     // A process can leave a background child holding its stdout; do not wait for it forever.
     private static final long OUTPUT_DRAIN_SECONDS = 10;
 

@@ -147,7 +147,8 @@ final class SpdyTestClient implements AutoCloseable {
         }
         req.append("\r\n");
         socket.getOutputStream().write(req.toString().getBytes(StandardCharsets.US_ASCII));
-        InputStream raw = socket.getInputStream();
+        // Buffered like Go's bufio reader: the upgrade response and frames are read in small pieces.
+        InputStream raw = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
         String statusLine = readLine(raw);
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String line = readLine(raw); !line.isEmpty(); line = readLine(raw)) {

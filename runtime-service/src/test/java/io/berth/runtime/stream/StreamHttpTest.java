@@ -74,6 +74,15 @@ class StreamHttpTest {
     }
 
     @Test
+    void clientGoOffersV5FirstOverSpdyAndGetsV4() throws Exception {
+        try (StreamFixture f = new StreamFixture();
+                SpdyTestClient c = SpdyTestClient.connect(f.exec(StreamFixture.out(), "true"), "v5.channel.k8s.io",
+                        "v4.channel.k8s.io", "v3.channel.k8s.io", "v2.channel.k8s.io", "channel.k8s.io")) {
+            assertEquals("v4.channel.k8s.io", c.protocol());
+        }
+    }
+
+    @Test
     void missingProtocolHeaderIs400() throws Exception {
         try (StreamFixture f = new StreamFixture()) {
             var refused = assertThrows(SpdyTestClient.UpgradeRefused.class,

@@ -15,7 +15,7 @@ import java.util.zip.Deflater;
  */
 final class SpdyFrames {
 
-    static final int MAX_DATA = 32 * 1024;
+    static final int MAX_DATA = 64 * 1024;
     static final int RST_PROTOCOL_ERROR = 1;
     static final int RST_REFUSED_STREAM = 3;
     static final int RST_CANCEL = 5;
