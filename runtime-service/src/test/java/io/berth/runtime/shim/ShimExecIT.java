@@ -52,18 +52,6 @@ class ShimExecIT {
     }
 
     @Test
-    void execSyncReturnsOutputAndCleansUp() throws Exception {
-        String e = fx.token + "-sync";
-        Path process = fx.processJson(ctr, e, List.of("sh", "-c", "echo out; echo err >&2; exit 2"), false);
-        ShimConfig cfg = fx.execConfig(ctr, e, process).withTimeouts(Duration.ofSeconds(20), null);
-        ExecSyncRunner.Result r = new ExecSyncRunner(fx.launcher, fx.exits).run(cfg);
-        assertEquals(2, r.exitCode());
-        assertEquals("out\n", new String(r.stdout(), StandardCharsets.UTF_8));
-        assertEquals("err\n", new String(r.stderr(), StandardCharsets.UTF_8));
-        assertFalse(Files.exists(cfg.logPath()) || Files.exists(cfg.exitFile()));
-    }
-
-    @Test
     void timeoutKillsTheWholeExecTree() throws Exception {
         String e = fx.token + "-e2";
         exec(e, "sleep 1000 & sleep 1000", Duration.ofSeconds(1));
