@@ -71,6 +71,7 @@ public final class Libc {
     private static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(INT, PTR, INT));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(INT, INT));
     private static final MethodHandle CHDIR = bind("chdir", FunctionDescriptor.of(INT, PTR));
+    private static final MethodHandle SYMLINK = bind("symlink", FunctionDescriptor.of(INT, PTR, PTR));
     private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(INT, INT, INT, INT));
     // ioctl is variadic: the argument after the request is passed the variadic way.
     private static final MethodHandle IOCTL = LINKER.downcallHandle(LIBC.find("ioctl").orElseThrow(),
@@ -252,6 +253,17 @@ public final class Libc {
             } finally {
                 close(fd);
             }
+        }
+    }
+
+    /**
+     * Creates {@code linkPath} holding exactly {@code target}; NIO would normalise
+     * the text (drop doubled and trailing slashes) on the way.
+     */
+    public static void symlink(String target, String linkPath) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            check((int) invoke(SYMLINK, st, str(a, target), str(a, linkPath)), st, "symlink", linkPath);
         }
     }
 
