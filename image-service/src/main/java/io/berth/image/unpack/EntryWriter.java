@@ -82,7 +82,7 @@ final class EntryWriter {
                     Files.createDirectory(p);
                 }
             }
-            case SYMLINK -> Files.createSymbolicLink(p, Path.of(e.linkName()));
+            case SYMLINK -> Libc.symlink(e.linkName(), s); // the link text exactly as archived
             case HARDLINK -> Files.createLink(p, tree.existingFile(LayerPath.components(e.linkName())));
             case CHAR_DEVICE -> Libc.mknod(s, Libc.S_IFCHR | perm, Libc.makedev(e.devMajor(), e.devMinor()));
             case BLOCK_DEVICE -> Libc.mknod(s, Libc.S_IFBLK | perm, Libc.makedev(e.devMajor(), e.devMinor()));

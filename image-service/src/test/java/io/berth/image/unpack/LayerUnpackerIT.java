@@ -132,6 +132,15 @@ class LayerUnpackerIT {
     }
 
     @Test
+    void symlinkTextIsKeptByteForByte() throws Exception {
+        Path link = unpack(new LayerBuilder().symlink("lib", "usr//lib/").tar()).resolve("lib");
+        // NIO normalises link text when reading it back too; ask readlink(1).
+        Process p = new ProcessBuilder("readlink", link.toString()).start();
+        assertEquals("usr//lib/\n", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals(0, p.waitFor());
+    }
+
+    @Test
     void hardlinksShareTheInode() throws IOException {
         Path fs = unpack(new LayerBuilder()
                 .file("usr/bin/a", "same", 0755, 0, 0)
