@@ -106,7 +106,7 @@ class RecoveryIT {
                     PullInChildProcess.class.getName(), root.toString(), proxy.hostPort() + "/crash/cut:v1")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
             try {
-                awaitMidPull(root, child);
+                awaitMidPull(root, child, cut.layers().get(2).blob().digest().hex());
             } finally {
                 child.destroyForcibly(); // SIGKILL, as kill -9
                 child.waitFor();
@@ -119,15 +119,15 @@ class RecoveryIT {
         }
     }
 
-    // Mid-pull: the stalled layer's download has bytes on disk and the
-    // first layer of the cut image is committed as a blob.
-    private static void awaitMidPull(Path root, Process child) throws Exception {
+    // Mid-pull: the stalled layer's download has bytes on disk.
+    private static void awaitMidPull(Path root, Process child, String stalledHex) throws Exception {
         Path ingest = root.resolve("content/ingest");
         long end = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < end) {
             assertTrue(child.isAlive(), "child pull died early");
             try (var files = Files.list(ingest)) {
-                if (files.anyMatch(f -> f.toFile().length() > 0)) {
+                if (files.anyMatch(f -> f.getFileName().toString().startsWith(stalledHex)
+                        && f.toFile().length() > 0)) {
                     Thread.sleep(500); // let the other layers commit and unpack
                     return;
                 }
