@@ -69,21 +69,53 @@ final class SpdyRemoteCommand implements SpdyStreamHandler {
     @Override
     public void accepted(SpdyStream stream) {
         String type = String.valueOf(stream.header("streamType"));
-        boolean counted = switch (type) {
-            case "error" -> (error = stream) != null;
-            case "stdin" -> stdio.stdin() && (stdin = stream) != null;
-            case "stdout" -> stdio.stdout() && (stdout = stream) != null;
-            case "stderr" -> stdio.stderr() && (stderr = stream) != null;
-            case "resize" -> stdio.tty() && (resize = stream) != null;
-            default -> false;
-        };
-        if (!counted) {
+        if (!assign(type, stream)) {
             LOG.debug("ignoring stream {} of type {}", stream.id(), type);
             return;
         }
         if (++received == expected && command == null) {
             start();
         }
+    }
+
+    // Takes the first stream of each type the session asked for; a repeat or an unrequested type is ignored.
+    private boolean assign(String type, SpdyStream stream) {
+        switch (type) {
+            case "error" -> {
+                if (error != null) {
+                    return false;
+                }
+                error = stream;
+            }
+            case "stdin" -> {
+                if (!stdio.stdin() || stdin != null) {
+                    return false;
+                }
+                stdin = stream;
+            }
+            case "stdout" -> {
+                if (!stdio.stdout() || stdout != null) {
+                    return false;
+                }
+                stdout = stream;
+            }
+            case "stderr" -> {
+                if (!stdio.stderr() || stderr != null) {
+                    return false;
+                }
+                stderr = stream;
+            }
+            case "resize" -> {
+                if (!stdio.tty() || resize != null || !SpdyProtocols.supportsResize(protocol)) {
+                    return false;
+                }
+                resize = stream;
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void start() {
