@@ -13,6 +13,7 @@ import io.berth.image.registry.Credentials;
 import io.berth.image.registry.FakeRegistry;
 import io.berth.image.rpc.ImageServiceModule;
 import io.berth.image.store.ImageRecord;
+import io.berth.image.testing.FakeSnapshotter;
 import io.berth.image.testing.TestImage;
 import io.berth.image.testing.TestImage.Format;
 import io.berth.image.testing.TestImages;

@@ -1,4 +1,4 @@
-package io.berth.image.pull;
+package io.berth.image.testing;
 
 import com.github.luben.zstd.ZstdInputStream;
 import io.berth.common.error.FailedPreconditionException;
@@ -47,6 +47,11 @@ public final class FakeSnapshotter implements Snapshotter {
         unpacks.incrementAndGet();
         parents.putIfAbsent(chainId, parentChainId == null ? "" : parentChainId);
         return Digest.fromBytes(sha.digest()).toString();
+    }
+
+    /** Commits a snapshot without a blob, for tests that only need the tree. */
+    public void add(String chainId, String parentChainId) {
+        parents.put(chainId, parentChainId == null ? "" : parentChainId);
     }
 
     private static InputStream decompress(InputStream raw, String mediaType) throws IOException {
