@@ -80,6 +80,66 @@ final class HostProbe {
         return chains.stream().anyMatch(c -> save.contains(":" + c + " ") || save.contains("-A " + c + " "));
     }
 
+    /**
+     * Safety net for a test that failed half-way: deletes every iptables rule
+     * whose text names {@code marker} (the plugins put the network name in
+     * their comments), then the per-pod chains those rules lived in or jumped to.
+     */
+    static void sweepRules(String marker) {
+        for (String table : List.of("nat", "filter")) {
+            Set<String> chains = new TreeSet<>();
+            for (String line : runOk("iptables-save", "-t", table).lines().toList()) {
+                if (!line.startsWith("-A ") || !line.contains(marker)) {
+                    continue;
+                }
+                List<String> words = words(line);
+                for (int i = 0; i + 1 < words.size(); i++) {
+                    String w = words.get(i + 1);
+                    if ((words.get(i).equals("-A") || words.get(i).equals("-j")) && w.startsWith("CNI-")
+                            && !w.startsWith("CNI-HOSTPORT")) {
+                        chains.add(w);
+                    }
+                }
+                List<String> argv = new java.util.ArrayList<>(List.of("iptables", "-t", table, "-D"));
+                argv.addAll(words.subList(1, words.size()));
+                run(argv.toArray(String[]::new));
+            }
+            for (String c : chains) {
+                run("iptables", "-t", table, "-F", c);
+                run("iptables", "-t", table, "-X", c);
+            }
+        }
+    }
+
+    /** Splits an iptables-save line into words; "..." with \" escapes is one word. */
+    static List<String> words(String line) {
+        List<String> out = new java.util.ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        boolean any = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted && c == '\\' && i + 1 < line.length()) {
+                cur.append(line.charAt(++i));
+            } else if (c == '"') {
+                quoted = !quoted;
+                any = true;
+            } else if (c == ' ' && !quoted) {
+                if (any || !cur.isEmpty()) {
+                    out.add(cur.toString());
+                }
+                cur.setLength(0);
+                any = false;
+            } else {
+                cur.append(c);
+            }
+        }
+        if (any || !cur.isEmpty()) {
+            out.add(cur.toString());
+        }
+        return out;
+    }
+
     /** host-local leases: files named after addresses in the network's data dir. */
     static List<String> leases(Path ipamDataDir, String network) {
         Path dir = ipamDataDir.resolve(network);

@@ -164,6 +164,30 @@ class PodNetworkIT {
     }
 
     @Test
+    void checkNamesThePluginWhoseStateIsBrokenAndTearDownStillCleansUp() throws Exception {
+        net.writeConflist(l -> { });
+        PodNetwork pods = net.podNetwork();
+        Path pin = net.newNetns();
+        String id = TestNet.newSandboxId();
+        pods.setUp(request(id, pin));
+        try {
+            pods.check(id);
+            // A changed MAC is something CHECK compares and DEL does not need. (Deleting eth0
+            // instead would make Debian's bridge 1.1.1 skip its ipMasq rules on DEL: it finds
+            // the pod's addresses on the link, not in prevResult.)
+            HostProbe.runOk("ip", "-n", pin.getFileName().toString(), "link", "set", "eth0", "address",
+                    "02:42:be:e7:00:01");
+            CniPluginException e = assertThrows(CniPluginException.class, () -> pods.check(id));
+            assertEquals("bridge", e.plugin());
+            assertEquals(io.berth.cni.spec.CniCommand.CHECK, e.command());
+        } finally {
+            pods.tearDown(id);
+        }
+        assertEquals(List.of(), HostProbe.leases(net.ipamDir, net.network));
+        assertEquals(List.of(), HostProbe.rulesMentioning(id));
+    }
+
+    @Test
     void gcReleasesOnlyAttachmentsOfSandboxesThatAreGone() throws Exception {
         net.writeConflist(l -> { });
         PodNetwork pods = net.podNetwork();

@@ -116,6 +116,7 @@ final class TestNet implements AutoCloseable {
         for (Path pin : all) {
             netns.remove(pin);
         }
+        HostProbe.sweepRules(network);
         if (HostProbe.linkExists(bridge)) {
             HostProbe.runOk("ip", "link", "del", bridge);
         }
