@@ -145,6 +145,13 @@ public final class SandboxService {
         return new SandboxRecovery(deps, store, names, teardown).recover();
     }
 
+    /** Ids of every record, CREATING included: what start-up garbage collection must keep. */
+    public java.util.Set<String> allIds() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        store.list().forEach(s -> ids.add(s.id()));
+        return ids;
+    }
+
     /** The name registrar, so that tests and diagnostics can check nothing is held. */
     NameRegistrar names() {
         return names;

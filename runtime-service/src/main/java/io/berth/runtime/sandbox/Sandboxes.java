@@ -41,6 +41,11 @@ public final class Sandboxes {
                 new CgroupManagerPodCgroups(cgroups, oom), UnshareInfraLauncher.system(), PodFiles.system(),
                 runtimeHandlers, CLEANUP_TIMEOUT));
         SandboxRecovery.Report r = svc.recover();
+        if (r.unreadable().isEmpty()) {
+            // CNI attachments of pods with no record (lost before berth wrote one) are released;
+            // with an unreadable record around, a live pod could be mistaken for such a leak.
+            cni.gc(svc.allIds());
+        }
         LOG.info("pod sandboxes recovered: {} ready, {} not ready, {} unfinished runs undone, {} unreadable records",
                 r.ready(), r.notReady(), r.rolledBack(), r.unreadable().size());
         return svc;

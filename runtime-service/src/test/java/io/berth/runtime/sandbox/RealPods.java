@@ -114,17 +114,30 @@ final class RealPods {
     }
 
     SandboxService newService() {
-        CniConfig cni = new CniConfig(net.confDir, List.of(net.binDir, Path.of("/usr/lib/cni")), false,
-                Duration.ofSeconds(30), netnsDir);
-        CgroupSettings cg = CgroupSettings.defaults().withDriver(CgroupDriver.CGROUPFS)
-                .withDefaultParent(CgroupPath.parse(cgroupParent), "berthsbx" + tag + ".slice");
         SandboxService s = new SandboxService(new SandboxService.Deps(new SandboxLayout(root, state),
-                new LinuxPodNamespaces(),
-                new CniSandboxNetworking(new NetnsManager(netnsDir), new PodNetwork(cni, state)),
-                new CgroupManagerPodCgroups(FsCgroupManager.create(cg), OomScoreAdj.probe()),
+                new LinuxPodNamespaces(), new CniSandboxNetworking(new NetnsManager(netnsDir), podNetwork()),
+                new CgroupManagerPodCgroups(cgroupManager(), OomScoreAdj.probe()),
                 UnshareInfraLauncher.system(), PodFiles.system(), Set.of("runc"), Duration.ofSeconds(30)));
         services.add(s);
         return s;
+    }
+
+    /** A service as berthd starts it: recovered, CNI leftovers collected. */
+    SandboxService startService() throws IOException {
+        SandboxService s = Sandboxes.start(root, state, netnsDir, podNetwork(), cgroupManager(),
+                OomScoreAdj.probe(), Set.of("runc"));
+        services.add(s);
+        return s;
+    }
+
+    private PodNetwork podNetwork() {
+        return new PodNetwork(new CniConfig(net.confDir, List.of(net.binDir, Path.of("/usr/lib/cni")), false,
+                Duration.ofSeconds(30), netnsDir), state);
+    }
+
+    private FsCgroupManager cgroupManager() {
+        return FsCgroupManager.create(CgroupSettings.defaults().withDriver(CgroupDriver.CGROUPFS)
+                .withDefaultParent(CgroupPath.parse(cgroupParent), "berthsbx" + tag + ".slice"));
     }
 
     PodSandboxConfig.Builder config(String name) {

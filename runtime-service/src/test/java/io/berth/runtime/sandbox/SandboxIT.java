@@ -180,12 +180,12 @@ class SandboxIT {
     @Test
     void aRestartedServiceReloadsPodsThatStayReadyAndRemovable() throws Exception {
         Sandbox s = svc.run(pods.config("keep").build(), "");
-        SandboxService again = pods.newService();
-        SandboxRecovery.Report r = again.recover();
-        assertEquals(1, r.ready());
+        SandboxService again = pods.startService();
         Sandbox reloaded = again.require(s.id());
         assertEquals(SandboxState.READY, reloaded.state());
         assertEquals(s.network().ip(), reloaded.network().ip());
+        assertEquals(1, pods.net.leases().size(), "start-up CNI GC must keep a live pod's lease");
+        assertTrue(Host.mounted(reloaded.namespaces().netns()));
         again.remove(s.id());
         pods.assertNothingLeft(again);
     }
@@ -222,5 +222,16 @@ class SandboxIT {
         assertEquals(1, pods.net.leases().size());
         again.remove(s.id());
         pods.assertNothingLeft(again);
+    }
+
+    @Test
+    void updatedPodResourcesReachTheLivePodCgroup() throws Exception {
+        Sandbox s = svc.run(pods.config("res").build(), "");
+        svc.updateResources(s.id(), null, io.berth.cri.v1.LinuxContainerResources.newBuilder().setCpuShares(512)
+                .setMemoryLimitInBytes(256L << 20).build());
+        String cg = s.cgroup().path().value();
+        assertEquals("512", Files.readString(Path.of("/sys/fs/cgroup/cpu" + cg, "cpu.shares")).strip());
+        assertEquals(Long.toString(256L << 20),
+                Files.readString(Path.of("/sys/fs/cgroup/memory" + cg, "memory.limit_in_bytes")).strip());
     }
 }
