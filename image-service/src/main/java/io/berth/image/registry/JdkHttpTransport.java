@@ -8,11 +8,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 
 /**
- * {@link RegistryTransport} on {@code java.net.http}. HTTPS trusts the JDK's
- * default trust store (on Debian, the system CA bundle through
- * ca-certificates-java); plain HTTP uses HTTP/1.1 so no h2c upgrade is tried.
+ * {@link RegistryTransport} on {@code java.net.http}. HTTPS trusts the
+ * system CA bundle ({@link SystemTrust}); plain HTTP uses HTTP/1.1 so no h2c
+ * upgrade is tried.
  */
 public final class JdkHttpTransport implements RegistryTransport {
 
@@ -23,9 +24,20 @@ public final class JdkHttpTransport implements RegistryTransport {
     private final HttpClient https;
     private final HttpClient http;
 
-    public JdkHttpTransport() {
-        this.https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(CONNECT_TIMEOUT).build();
+    /** Trusts the system CA bundle when there is one, else the JDK's defaults. */
+    public JdkHttpTransport() throws IOException {
+        this(SystemTrust.systemBundle().isPresent() ? SystemTrust.fromBundle(SystemTrust.systemBundle().get())
+                : null);
+    }
+
+    /** @param tls the trust to use for HTTPS; null for the JDK's defaults */
+    public JdkHttpTransport(SSLContext tls) {
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(CONNECT_TIMEOUT);
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.https = b.build();
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(CONNECT_TIMEOUT).build();
     }

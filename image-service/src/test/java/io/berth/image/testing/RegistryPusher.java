@@ -19,12 +19,18 @@ public final class RegistryPusher {
 
     private final URI base;
     private final String authorization;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http;
     private int chunkSize;
 
     /** @param base e.g. {@code http://127.0.0.1:5000}; user may be null for an open registry */
     public RegistryPusher(URI base, String user, String password) {
+        this(base, user, password, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+    }
+
+    /** With a client of the caller's, e.g. one trusting a test CA for an HTTPS registry. */
+    public RegistryPusher(URI base, String user, String password, HttpClient http) {
         this.base = base;
+        this.http = http;
         this.authorization = user == null ? null : "Basic " + Base64.getEncoder().encodeToString(
                 (user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }

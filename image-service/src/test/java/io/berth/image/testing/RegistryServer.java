@@ -30,10 +30,13 @@ public final class RegistryServer implements AutoCloseable {
     private final int port;
     private final Path dir;
 
-    private RegistryServer(Process process, int port, Path dir) {
+    private final boolean tls;
+
+    private RegistryServer(Process process, int port, Path dir, boolean tls) {
         this.process = process;
         this.port = port;
         this.dir = dir;
+        this.tls = tls;
     }
 
     /** Starts an open registry keeping its data and log under {@code dir}. */
@@ -43,6 +46,16 @@ public final class RegistryServer implements AutoCloseable {
 
     /** Starts a registry that wants Basic auth for {@code user}/{@code password} (needs apache2-utils' htpasswd). */
     public static RegistryServer start(Path dir, String user, String password) throws IOException, InterruptedException {
+        return start(dir, user, password, null);
+    }
+
+    /** Starts an open registry serving HTTPS with a certificate for 127.0.0.1 from {@code certs}. */
+    public static RegistryServer startTls(Path dir, TestCertificates certs) throws IOException, InterruptedException {
+        return start(dir, null, null, certs);
+    }
+
+    private static RegistryServer start(Path dir, String user, String password, TestCertificates tls)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         String auth = "";
         if (user != null) {
@@ -62,10 +75,12 @@ public final class RegistryServer implements AutoCloseable {
             Files.writeString(config, "version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\n"
                     + "storage:\n  filesystem:\n    rootdirectory: " + dir.resolve("storage") + "\n"
                     + "  delete:\n    enabled: true\n"
-                    + "http:\n  addr: 127.0.0.1:" + port + "\n" + auth);
+                    + "http:\n  addr: 127.0.0.1:" + port + "\n"
+                    + (tls == null ? "" : "  tls:\n    certificate: " + tls.serverCert() + "\n    key: "
+                    + tls.serverKey() + "\n") + auth);
             Process p = new ProcessBuilder(BINARY, "serve", config.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
-            RegistryServer server = new RegistryServer(p, port, dir);
+            RegistryServer server = new RegistryServer(p, port, dir, tls != null);
             try {
                 server.awaitReady();
                 return server;
@@ -94,6 +109,11 @@ public final class RegistryServer implements AutoCloseable {
                 throw new IOException("docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
             }
             try {
+                if (tls) {
+                    // Our own client would need the test CA; a listening port is enough here.
+                    new java.net.Socket(InetAddress.getLoopbackAddress(), port).close();
+                    return;
+                }
                 int status = client.send(HttpRequest.newBuilder(uri().resolve("/v2/")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status == 200 || status == 401) {
@@ -117,7 +137,7 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     public URI uri() {
-        return URI.create("http://" + hostPort());
+        return URI.create((tls ? "https://" : "http://") + hostPort());
     }
 
     /** Where the registry keeps a blob's bytes, for tests that damage content behind its back. */
