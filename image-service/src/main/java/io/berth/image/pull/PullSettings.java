@@ -13,7 +13,7 @@ import java.time.Duration;
 public record PullSettings(Platform platform, int maxConcurrentDownloads, Duration progressTimeout,
         Duration pullTimeout, Duration progressLogInterval) {
 
-    public static final Duration DEFAULT_LOG_INTERVAL = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_LOG_INTERVAL = Duration.ofSeconds(5);
 
     public static PullSettings from(RegistryConfig registry, ImageConfig image) {
         return new PullSettings(Platform.parse(registry.platform()), registry.maxConcurrentDownloads(),
