@@ -124,10 +124,10 @@ final class LocalProcessRuntime implements StreamRuntime {
     // script's child holds the pty slave as its stdin; stty on the slave sets the size and sends SIGWINCH.
     private static void applyToPty(Process script, TerminalSize size) {
         try {
-            for (int i = 0; i < 100; i++) {
+            for (int i = 0; i < 100 && script.isAlive(); i++) {
                 for (ProcessHandle child : script.children().toList()) {
-                    Path pts = Files.readSymbolicLink(Path.of("/proc/" + child.pid() + "/fd/0"));
-                    if (pts.toString().startsWith("/dev/pts/")) {
+                    Path pts = ptyOf(child);
+                    if (pts != null) {
                         new ProcessBuilder("stty", "-F", pts.toString(), "rows", Integer.toString(size.height()),
                                 "cols", Integer.toString(size.width())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
                         return;
@@ -139,6 +139,16 @@ final class LocalProcessRuntime implements StreamRuntime {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The pty on the child's stdin, or null when it is not one or the child is already gone. */
+    private static Path ptyOf(ProcessHandle child) {
+        try {
+            Path fd0 = Files.readSymbolicLink(Path.of("/proc/" + child.pid() + "/fd/0"));
+            return fd0.toString().startsWith("/dev/pts/") ? fd0 : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 
