@@ -1,7 +1,6 @@
 package io.berth.runtime.sandbox;
 
 import io.berth.common.error.InvalidArgumentException;
-import io.berth.common.fs.AtomicFiles;
 import io.berth.cri.v1.DNSConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,11 +32,15 @@ public record PodFiles(Path hostResolvConf, Path hostHosts) {
         checkEntries("DNS option", dns.getOptionsList());
     }
 
+    /**
+     * Plain writes, no fsync: no container sees the files before the pod is
+     * READY, and after a crash of the kernel the pod is NOTREADY anyway.
+     */
     public void write(Path dir, Content c) throws IOException {
         Files.createDirectories(dir);
-        AtomicFiles.writeString(dir.resolve("resolv.conf"), resolvConf(c.dns()));
-        AtomicFiles.writeString(dir.resolve("hostname"), c.hostname() + "\n");
-        AtomicFiles.writeString(dir.resolve("hosts"), hosts(c));
+        Files.writeString(dir.resolve("resolv.conf"), resolvConf(c.dns()));
+        Files.writeString(dir.resolve("hostname"), c.hostname() + "\n");
+        Files.writeString(dir.resolve("hosts"), hosts(c));
     }
 
     String resolvConf(DNSConfig dns) throws IOException {

@@ -60,7 +60,9 @@ final class SandboxCreator {
         // The CREATING record goes first so that start-up recovery can undo a
         // RunPodSandbox that a kill -9 interrupted.
         rb.add("record", () -> store.delete(id));
-        store.create(planned(id, plan));
+        // Unsynced: it must outlive a kill -9 of berthd, which keeps the page cache; after a
+        // power loss the node reboots, and a reboot leaves nothing in the state dir to undo.
+        store.create(planned(id, plan), false);
         Sandbox rec = store.get(id).orElseThrow();
         // The network (netns, CNI ADD: the slow part) comes up while this thread makes the rest;
         // the two branches share nothing but the rollback.
@@ -83,7 +85,8 @@ final class SandboxCreator {
         SandboxNetwork net = network.result();
         step(rec, "write resolv.conf, hostname and hosts", () -> writeFiles(rec, plan, net, rb));
         Sandbox ready = local.withNetwork(net).withState(SandboxState.READY);
-        return store.update(id, r -> ready);
+        // Synced: after a power loss the pod must still be known, NOTREADY and removable.
+        return store.update(id, r -> ready, true);
     }
 
     /** Cgroup, IPC/UTS pins, IPC sysctls, infra process. */
@@ -123,7 +126,7 @@ final class SandboxCreator {
             rb.add("pod cgroup " + made[0].path().value(), () -> deps.cgroups().remove(made[0]));
         });
         Sandbox next = rec.withCgroup(made[0]);
-        return made[0].createdByBerth() ? store.update(rec.id(), r -> next) : next;
+        return made[0].createdByBerth() ? store.update(rec.id(), r -> next, false) : next;
     }
 
     private void pinNamespaces(Sandbox rec, RunPlan plan, Rollback rb) throws IOException {
@@ -178,7 +181,7 @@ final class SandboxCreator {
         });
         // Recorded at once: the infra process is the one resource whose id is not planned.
         Sandbox next = rec.withNamespaces(rec.namespaces().withInfra(started[0]));
-        return store.update(rec.id(), r -> next);
+        return store.update(rec.id(), r -> next, false);
     }
 
     private SandboxNetwork attach(Sandbox rec, RunPlan plan, Rollback rb) {

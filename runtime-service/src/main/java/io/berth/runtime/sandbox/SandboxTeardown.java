@@ -57,8 +57,9 @@ final class SandboxTeardown {
             throw failure != null ? failure : netFailure;
         }
         if (s.state() != SandboxState.NOTREADY || releaseNet) {
+            // Unsynced: were it lost with a power loss, the reboot makes the pod NOTREADY all the same.
             store.update(s.id(), r -> r.withState(SandboxState.NOTREADY)
-                    .withNetwork(r.namespaces().hostNetwork() ? r.network() : r.network().asReleased()));
+                    .withNetwork(r.namespaces().hostNetwork() ? r.network() : r.network().asReleased()), false);
         }
     }
 

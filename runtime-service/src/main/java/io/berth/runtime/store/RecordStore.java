@@ -31,6 +31,13 @@ import java.util.function.UnaryOperator;
  * newer schema than this build knows is left alone and reported by
  * {@link #load()}. {@code revision} counts the writes of one record.
  *
+ * <p>Every write is atomic (temp file, rename). A write is also <em>synced</em>
+ * (fsync of file and directory) unless the caller says it need not be: an
+ * unsynced record survives a {@code kill -9} of berthd (the page cache
+ * outlives the process) but maybe not a power loss. Callers use that for
+ * intermediate states that only matter until the next reboot anyway; an
+ * fsync costs milliseconds here, more than the rest of a record write.
+ *
  * <p>Writers of one id are serialised by a striped lock; readers never block.
  *
  * @param <T> an immutable record type that Jackson can (de)serialise
@@ -81,14 +88,19 @@ public final class RecordStore<T> {
         return dir;
     }
 
-    /** Persists a new record. @throws AlreadyExistsException when the id is taken */
+    /** Persists a new record, synced. @throws AlreadyExistsException when the id is taken */
     public void create(T record) {
+        create(record, true);
+    }
+
+    /** Persists a new record; {@code sync} false skips the fsyncs (see the class comment). */
+    public void create(T record, boolean sync) {
         String id = idOf.apply(record);
         synchronized (lock(id)) {
             if (entries.containsKey(id)) {
                 throw new AlreadyExistsException(kind + " " + id + " already exists");
             }
-            write(id, record, 1);
+            write(id, record, 1, sync);
         }
     }
 
@@ -99,6 +111,11 @@ public final class RecordStore<T> {
      * @throws NotFoundException when there is no record with that id
      */
     public T update(String id, UnaryOperator<T> change) {
+        return update(id, change, true);
+    }
+
+    /** Like {@link #update(String, UnaryOperator)}; {@code sync} false skips the fsyncs. */
+    public T update(String id, UnaryOperator<T> change, boolean sync) {
         synchronized (lock(id)) {
             Entry<T> cur = entries.get(id);
             if (cur == null) {
@@ -109,7 +126,7 @@ public final class RecordStore<T> {
                 throw new IllegalArgumentException("an update must not change the id of " + id);
             }
             if (next != cur.record()) {
-                write(id, next, cur.revision() + 1);
+                write(id, next, cur.revision() + 1, sync);
             }
             return next;
         }
@@ -204,18 +221,41 @@ public final class RecordStore<T> {
         }
     }
 
-    private void write(String id, T record, long revision) {
+    private void write(String id, T record, long revision, boolean sync) {
         ObjectNode env = mapper.createObjectNode();
         env.put("schema", schema);
         env.put("revision", revision);
         env.set("record", mapper.valueToTree(record));
         try {
-            AtomicFiles.write(file(id), mapper.writeValueAsBytes(env));
+            byte[] bytes = mapper.writeValueAsBytes(env);
+            if (sync) {
+                AtomicFiles.write(file(id), bytes);
+            } else {
+                replaceUnsynced(file(id), bytes);
+            }
         } catch (IOException e) {
             throw new InternalException("cannot persist " + kind + " " + id + ": " + e.getMessage(), e);
         }
         entries.put(id, new Entry<>(record, revision));
         index.add(id);
+    }
+
+    /**
+     * Temp file and rename, without fsync: atomic for every reader and across a
+     * crash of berthd, not across a crash of the kernel. The temp name follows
+     * AtomicFiles' ".tmp-" convention so that {@link #load()} sweeps leftovers.
+     */
+    private static void replaceUnsynced(Path target, byte[] bytes) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling(".tmp-" + target.getFileName() + "-"
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+        try {
+            Files.write(tmp, bytes, java.nio.file.StandardOpenOption.CREATE_NEW);
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** Revision of the stored record, for tests and diagnostics; 0 when absent. */

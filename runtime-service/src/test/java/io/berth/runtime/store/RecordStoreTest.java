@@ -113,4 +113,18 @@ class RecordStoreTest {
         RecordStore<Item> s = new RecordStore<>(dir.resolve("none"), "item", Item.class, 1, Item::id);
         assertTrue(s.load().loaded().isEmpty());
     }
+
+    @Test
+    void unsyncedWritesAreAtomicAndReloadLikeSyncedOnes() throws Exception {
+        RecordStore<Item> s = store(1);
+        s.create(new Item("aa11", 1, Map.of()), false);
+        s.update("aa11", i -> new Item(i.id(), 2, i.labels()), false);
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("aa11.json"), files.map(p -> p.getFileName().toString()).toList());
+        }
+        RecordStore<Item> again = store(1);
+        again.load();
+        assertEquals(2, again.get("aa11").orElseThrow().count());
+        assertEquals(2, again.revision("aa11"));
+    }
 }
