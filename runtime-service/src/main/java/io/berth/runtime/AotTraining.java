@@ -18,23 +18,27 @@ import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * {@code berthd aot-train}: the workload bin/berthd records into the JDK AOT
- * cache. It starts a daemon on a private temporary socket, makes real gRPC
- * round trips and a metrics scrape, and stops, so the classes of start-up and
- * of a first RPC are already loaded and linked when berthd really starts.
+ * cache. It reads a config file and starts a daemon on a private temporary
+ * socket, then has a second JVM ({@code aot-train-client}) make real gRPC
+ * round trips, so the classes of start-up and of serving a first RPC are
+ * cached. Everything in the cache is loaded at start-up, so what is not needed
+ * before the socket is ready stays out: the client (other process) and the
+ * metrics endpoint (disabled here; it starts after the socket anyway).
  */
 final class AotTraining {
+
+    static final String CLIENT_COMMAND = "aot-train-client";
 
     private AotTraining() {
     }
@@ -44,16 +48,15 @@ final class AotTraining {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("berth-aot-");
-            // Through a real file and real flags, so TOML parsing is trained as well.
             Path file = dir.resolve("berth.toml");
             Files.writeString(file, DefaultConfigWriter.write(new BerthConfig("unix://" + dir.resolve("berth.sock"),
                     dir.resolve("root").toString(), dir.resolve("state").toString(), "error",
-                    CgroupConfig.defaults(), new MetricsConfig("127.0.0.1:0"))));
+                    CgroupConfig.defaults(), new MetricsConfig(""))));
             BerthConfig config = Berthd.effectiveConfig(CommandLine.parse(new String[] {"--config", file.toString(),
                 "--log-level", "error"}));
             Daemon daemon = Daemon.start(config);
             try {
-                exercise(daemon);
+                runClient(daemon.socket());
             } finally {
                 daemon.stop(Duration.ofSeconds(2));
             }
@@ -66,32 +69,46 @@ final class AotTraining {
         }
     }
 
-    private static void exercise(Daemon daemon) throws IOException, InterruptedException {
+    /** {@code berthd aot-train-client SOCKET}: the calls the training daemon serves. */
+    static int client(Path socket, PrintStream err) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(daemon.socket().toFile()))
+        ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toFile()))
                 .channelType(EpollDomainSocketChannel.class)
                 .eventLoopGroup(group)
                 .usePlaintext()
                 .build();
         try {
-            var stub = RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+            var stub = RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
             stub.version(VersionRequest.getDefaultInstance());
             stub.status(StatusRequest.newBuilder().setVerbose(true).build());
             stub.runtimeConfig(RuntimeConfigRequest.getDefaultInstance());
             try {
                 stub.listPodSandbox(ListPodSandboxRequest.getDefaultInstance());
             } catch (StatusRuntimeException expected) {
-                // Unimplemented for now; the error path is worth training too.
+                // The error path (an unimplemented or failing RPC) is worth training too.
             }
+            return Berthd.EXIT_OK;
+        } catch (StatusRuntimeException e) {
+            err.println("berthd aot-train-client: " + e.getStatus());
+            return Berthd.EXIT_FAILED;
         } finally {
-            channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+            channel.shutdownNow();
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         }
-        if (daemon.metricsPort().isPresent()) {
-            URI metrics = URI.create("http://127.0.0.1:" + daemon.metricsPort().get() + "/metrics");
-            try (InputStream in = metrics.toURL().openStream()) {
-                in.readAllBytes();
-            }
+    }
+
+    private static void runClient(Path socket) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process client = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
+                Berthd.class.getName(), CLIENT_COMMAND, socket.toString()))
+                .inheritIO().start();
+        if (!client.waitFor(120, TimeUnit.SECONDS)) {
+            client.destroyForcibly();
+            throw new IOException("the training client did not finish in 120 s");
+        }
+        if (client.exitValue() != 0) {
+            throw new IOException("the training client failed with exit code " + client.exitValue());
         }
     }
 

@@ -42,6 +42,9 @@ public final class Berthd {
             out.print(CommandLine.USAGE);
             return EXIT_OK;
         }
+        if (cmd.words().size() == 2 && cmd.words().get(0).equals(AotTraining.CLIENT_COMMAND)) {
+            return AotTraining.client(java.nio.file.Path.of(cmd.words().get(1)), err);
+        }
         // Subcommands are words; "gc" and others will join this switch.
         return switch (String.join(" ", cmd.words())) {
             case "" -> serve(cmd, err);
