@@ -152,11 +152,12 @@ class SandboxIT {
     }
 
     @Test
-    void twentyFourPodsCreatedAndRemovedConcurrentlyLeakNothing() throws Exception {
+    void fiftyPodsCreatedAndRemovedConcurrentlyLeakNothing() throws Exception {
+        int count = 50;
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<Sandbox>> runs = new ArrayList<>();
-            for (int i = 0; i < 24; i++) {
+            for (int i = 0; i < count; i++) {
                 String name = "c" + i;
                 runs.add(pool.submit(() -> svc.run(pods.config(name).build(), "")));
             }
@@ -170,7 +171,7 @@ class SandboxIT {
             for (Future<?> f : removes) {
                 f.get();
             }
-            assertEquals(24, ips.stream().distinct().count(), ips.toString());
+            assertEquals(count, ips.stream().distinct().count(), ips.toString());
         } finally {
             pool.shutdownNow();
         }
