@@ -21,13 +21,19 @@ import java.util.List;
  * and inodes the image store uses on it. Containers' writable layers live on
  * the same filesystem under the same root, so {@code container_filesystems}
  * repeats the same filesystem identity; the kubelet reads an identical
- * mountpoint as "not split".
+ * mountpoint as "not split". Walking a large store is not free, so one
+ * measurement serves for {@link #CACHE_FOR} (the timestamp says when it was taken).
  */
 public final class ImageFsInfoHandler {
+
+    /** How long one walk of the store is reused; the kubelet asks every few seconds. */
+    static final java.time.Duration CACHE_FOR = java.time.Duration.ofSeconds(10);
 
     private final Path root;
     private final List<Path> dirs;
     private final Clock clock;
+    private ImageFsInfoResponse cached; // guarded by this
+    private Instant cachedAt = Instant.MIN; // guarded by this
 
     /** @param dirs the directories whose usage is reported, all under {@code root} */
     ImageFsInfoHandler(Path root, List<Path> dirs, Clock clock) {
@@ -36,7 +42,16 @@ public final class ImageFsInfoHandler {
         this.clock = clock;
     }
 
-    public ImageFsInfoResponse handle(ImageFsInfoRequest request) {
+    public synchronized ImageFsInfoResponse handle(ImageFsInfoRequest request) {
+        Instant now = clock.instant();
+        if (cached == null || now.isAfter(cachedAt.plus(CACHE_FOR))) {
+            cached = measure(now);
+            cachedAt = now;
+        }
+        return cached;
+    }
+
+    private ImageFsInfoResponse measure(Instant now) {
         try {
             Usage u = new Usage();
             for (Path d : dirs) {
@@ -44,7 +59,6 @@ public final class ImageFsInfoHandler {
                     Files.walkFileTree(d, u);
                 }
             }
-            Instant now = clock.instant();
             FilesystemUsage fs = FilesystemUsage.newBuilder()
                     .setTimestamp(now.getEpochSecond() * 1_000_000_000L + now.getNano())
                     .setFsId(FilesystemIdentifier.newBuilder().setMountpoint(MountPoints.of(root).toString()))
