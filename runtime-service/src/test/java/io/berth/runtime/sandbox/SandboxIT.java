@@ -235,4 +235,33 @@ class SandboxIT {
         assertEquals(Long.toString(256L << 20),
                 Files.readString(Path.of("/sys/fs/cgroup/memory" + cg, "memory.limit_in_bytes")).strip());
     }
+
+    @Test
+    void aHostPortReachesThePodUntilItStops() throws Exception {
+        int hostPort = java.util.concurrent.ThreadLocalRandom.current().nextInt(40000, 50000);
+        Sandbox s = svc.run(pods.config("port").addPortMappings(io.berth.cri.v1.PortMapping.newBuilder()
+                .setContainerPort(8080).setHostPort(hostPort)).build(), "");
+        Path netns = Path.of(s.namespaces().netns());
+        try (java.net.ServerSocket ss = io.berth.cni.netns.NetnsThreads.callIn(netns,
+                () -> new java.net.ServerSocket(8080, 5, java.net.InetAddress.ofLiteral("0.0.0.0")))) {
+            Thread.ofVirtual().start(() -> {
+                try (java.net.Socket c = ss.accept()) {
+                    c.getOutputStream().write("hello from the pod".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                } catch (java.io.IOException e) {
+                    // closed by the test
+                }
+            });
+            // The bridge's address is the host side of the test's own network.
+            try (java.net.Socket c = new java.net.Socket()) {
+                c.connect(new java.net.InetSocketAddress(pods.net.subnetPrefix + "1", hostPort), 3000);
+                c.setSoTimeout(3000);
+                assertEquals("hello from the pod", new String(c.getInputStream().readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        assertTrue(Host.runOk("iptables-save", "-t", "nat").contains("--dport " + hostPort), "DNAT rule expected");
+        svc.stop(s.id());
+        assertFalse(Host.runOk("iptables-save", "-t", "nat").contains("--dport " + hostPort),
+                "the host port must be released by StopPodSandbox");
+    }
 }
