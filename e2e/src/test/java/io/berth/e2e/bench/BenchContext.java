@@ -1,0 +1,122 @@
+package io.berth.e2e.bench;
+
+import io.berth.cri.v1.ContainerConfig;
+import io.berth.cri.v1.ContainerMetadata;
+import io.berth.cri.v1.ContainerState;
+import io.berth.cri.v1.ContainerStatusRequest;
+import io.berth.cri.v1.CreateContainerRequest;
+import io.berth.cri.v1.ImageSpec;
+import io.berth.cri.v1.LinuxPodSandboxConfig;
+import io.berth.cri.v1.PodSandboxConfig;
+import io.berth.cri.v1.PodSandboxMetadata;
+import io.berth.cri.v1.PullImageRequest;
+import io.berth.cri.v1.RuntimeServiceGrpc;
+import io.berth.cri.v1.ImageServiceGrpc;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * What every suite needs for one runtime: the daemon and its client, where
+ * results go, the image references, and builders for the pod and container
+ * configs (the same for every runtime).
+ */
+final class BenchContext {
+
+    /** Exits on SIGTERM at once: `wait` is interrupted by the trapped signal, unlike a foreground sleep. */
+    static final List<String> SLEEP_COMMAND = List.of("/bin/sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait");
+
+    final ManagedDaemon daemon;
+    final RuntimeResult result;
+    final String busyboxImage;
+    final String bigImage;
+    final long bigImageBytes;
+    final String cgroupParent;
+    final Path logDir;
+    private final AtomicInteger serial = new AtomicInteger();
+
+    BenchContext(ManagedDaemon daemon, RuntimeResult result, String busyboxImage, String bigImage,
+            long bigImageBytes, String cgroupParent) {
+        this.daemon = daemon;
+        this.result = result;
+        this.busyboxImage = busyboxImage;
+        this.bigImage = bigImage;
+        this.bigImageBytes = bigImageBytes;
+        this.cgroupParent = cgroupParent;
+        this.logDir = daemon.dir.resolve("pod-logs");
+    }
+
+    RuntimeServiceGrpc.RuntimeServiceBlockingStub rt() {
+        return daemon.client().runtime();
+    }
+
+    ImageServiceGrpc.ImageServiceBlockingStub img() {
+        return daemon.client().images();
+    }
+
+    /** Calls {@code call}, adding its wall time to {@code op}'s samples. */
+    <T> T timed(String op, Supplier<T> call) {
+        long t0 = System.nanoTime();
+        T r = untimed(op, call);
+        result.samples(op).add(System.nanoTime() - t0);
+        return r;
+    }
+
+    /** Calls {@code call} (a warm-up), naming {@code op} if it fails. */
+    <T> T untimed(String op, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (StatusRuntimeException e) {
+            throw new OpFailed(op, e);
+        }
+    }
+
+    /** A unique pod with its own cgroup under the benchmark's parent, as a kubelet would send it. */
+    PodSandboxConfig pod(String prefix) {
+        int n = serial.incrementAndGet();
+        String uid = UUID.randomUUID().toString();
+        return PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(prefix + "-" + n).setNamespace("bench")
+                        .setUid(uid).setAttempt(0))
+                .setHostname(prefix + "-" + n)
+                .setLogDirectory(logDir.resolve(uid).toString())
+                .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent(cgroupParent + "/pod" + uid))
+                .build();
+    }
+
+    CreateContainerRequest sleeper(String podId, PodSandboxConfig pod) {
+        int n = serial.incrementAndGet();
+        return CreateContainerRequest.newBuilder().setPodSandboxId(podId).setSandboxConfig(pod)
+                .setConfig(ContainerConfig.newBuilder()
+                        .setMetadata(ContainerMetadata.newBuilder().setName("sleep-" + n))
+                        .setImage(ImageSpec.newBuilder().setImage(busyboxImage))
+                        .addAllCommand(SLEEP_COMMAND)
+                        .setLogPath("sleep-" + n + ".log"))
+                .build();
+    }
+
+    void pull(String image) {
+        img().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
+    }
+
+    ContainerState state(String containerId) {
+        return rt().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId).build())
+                .getStatus().getState();
+    }
+
+    /** An RPC failed inside a suite; the suite stops and the reason is recorded against the op. */
+    static final class OpFailed extends RuntimeException {
+        final String op;
+        final Status.Code code;
+
+        OpFailed(String op, StatusRuntimeException cause) {
+            super(op + ": " + cause.getStatus().getCode() + " " + cause.getStatus().getDescription(), cause);
+            this.op = op;
+            this.code = cause.getStatus().getCode();
+        }
+    }
+}

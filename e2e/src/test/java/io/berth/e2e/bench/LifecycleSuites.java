@@ -1,0 +1,102 @@
+package io.berth.e2e.bench;
+
+import io.berth.cri.v1.ContainerState;
+import io.berth.cri.v1.PodSandboxConfig;
+import io.berth.cri.v1.PodSandboxStatusRequest;
+import io.berth.cri.v1.RemoveContainerRequest;
+import io.berth.cri.v1.RemovePodSandboxRequest;
+import io.berth.cri.v1.RunPodSandboxRequest;
+import io.berth.cri.v1.StartContainerRequest;
+import io.berth.cri.v1.StopContainerRequest;
+import io.berth.cri.v1.StopPodSandboxRequest;
+import io.berth.cri.v1.ContainerStatusRequest;
+
+/**
+ * Pod and container lifecycles, one call at a time, timed per RPC; and "pod
+ * from scratch", timed from RunPodSandbox until the container runs.
+ */
+final class LifecycleSuites {
+
+    private final BenchContext ctx;
+
+    LifecycleSuites(BenchContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** RunPodSandbox, PodSandboxStatus, StopPodSandbox, RemovePodSandbox, {@code n} times. */
+    void pods(int n, boolean measured) {
+        for (int i = 0; i < n; i++) {
+            PodSandboxConfig pod = ctx.pod("pod");
+            String id = time(measured, "RunPodSandbox", () -> ctx.rt().runPodSandbox(
+                    RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId());
+            time(measured, "PodSandboxStatus", () -> ctx.rt().podSandboxStatus(
+                    PodSandboxStatusRequest.newBuilder().setPodSandboxId(id).build()));
+            time(measured, "StopPodSandbox", () -> ctx.rt().stopPodSandbox(
+                    StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build()));
+            time(measured, "RemovePodSandbox", () -> ctx.rt().removePodSandbox(
+                    RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build()));
+        }
+    }
+
+    /** Create, start, status, stop, remove of {@code n} sleep containers in one pod. */
+    void containers(int n, boolean measured) {
+        PodSandboxConfig pod = ctx.pod("ctr");
+        String podId = ctx.rt().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build())
+                .getPodSandboxId();
+        try {
+            for (int i = 0; i < n; i++) {
+                String id = time(measured, "CreateContainer",
+                        () -> ctx.rt().createContainer(ctx.sleeper(podId, pod)).getContainerId());
+                time(measured, "StartContainer", () -> ctx.rt().startContainer(
+                        StartContainerRequest.newBuilder().setContainerId(id).build()));
+                time(measured, "ContainerStatus", () -> ctx.rt().containerStatus(
+                        ContainerStatusRequest.newBuilder().setContainerId(id).build()));
+                time(measured, "StopContainer", () -> ctx.rt().stopContainer(
+                        StopContainerRequest.newBuilder().setContainerId(id).setTimeout(10).build()));
+                time(measured, "RemoveContainer", () -> ctx.rt().removeContainer(
+                        RemoveContainerRequest.newBuilder().setContainerId(id).build()));
+            }
+        } finally {
+            removePod(podId);
+        }
+    }
+
+    /** RunPodSandbox + CreateContainer + StartContainer until the container is RUNNING, {@code n} times. */
+    void podsFromScratch(int n) {
+        for (int i = 0; i < n; i++) {
+            PodSandboxConfig pod = ctx.pod("scratch");
+            String[] podId = new String[1];
+            ctx.timed("PodFromScratch", () -> {
+                podId[0] = ctx.rt().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build())
+                        .getPodSandboxId();
+                String cid = ctx.rt().createContainer(ctx.sleeper(podId[0], pod)).getContainerId();
+                ctx.rt().startContainer(StartContainerRequest.newBuilder().setContainerId(cid).build());
+                awaitRunning(cid);
+                return cid;
+            });
+            removePod(podId[0]);
+        }
+    }
+
+    void awaitRunning(String containerId) {
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (ctx.state(containerId) != ContainerState.CONTAINER_RUNNING) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("container " + containerId + " not running after 30 s");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    void removePod(String podId) {
+        if (podId == null) {
+            return;
+        }
+        ctx.rt().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        ctx.rt().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+    }
+
+    private <T> T time(boolean measured, String op, java.util.function.Supplier<T> call) {
+        return measured ? ctx.timed(op, call) : ctx.untimed(op, call);
+    }
+}

@@ -1,0 +1,112 @@
+package io.berth.e2e.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one table (latency per operation per runtime with the Berth/runtime
+ * ratio of p50s, then the single figures) and the same as JSON.
+ */
+final class Report {
+
+    private static final String BERTH = "berthd";
+
+    private Report() {
+    }
+
+    static String table(List<RuntimeResult> results, Map<String, Object> host) {
+        StringBuilder b = new StringBuilder();
+        b.append("host: ").append(host).append("\n\n");
+        b.append(String.format("%-18s %-16s %5s %9s %9s %9s %9s %9s  %s%n", "operation (ms)", "runtime", "n", "min",
+                "p50", "p90", "p99", "max", "berth/rt p50"));
+        RuntimeResult berth = results.stream().filter(r -> r.runtime.equals(BERTH)).findFirst().orElse(null);
+        for (String op : operations(results)) {
+            for (RuntimeResult r : results) {
+                Samples s = r.latencies.get(op);
+                if (s == null) {
+                    String why = r.missing.getOrDefault(op, "not run");
+                    b.append(String.format("%-18s %-16s %s%n", op, r.runtime, why));
+                    continue;
+                }
+                b.append(String.format("%-18s %-16s %5d %9.2f %9.2f %9.2f %9.2f %9.2f  %s%n", op, r.runtime,
+                        s.count(), s.min(), s.percentile(50), s.percentile(90), s.percentile(99), s.max(),
+                        ratio(berth == null ? null : berth.latencies.get(op), s, r)));
+            }
+        }
+        b.append(String.format("%n%-34s %s%n", "figure", String.join("  ", results.stream()
+                .map(r -> String.format("%16s", r.runtime)).toList())));
+        for (String f : figures(results)) {
+            StringBuilder row = new StringBuilder(String.format("%-34s", f));
+            for (RuntimeResult r : results) {
+                Double v = r.figures.get(f);
+                row.append(String.format("  %16s", v == null ? "n/a" : String.format("%.2f", v)));
+            }
+            b.append(row).append('\n');
+        }
+        for (RuntimeResult r : results) {
+            b.append(String.format("%n%s = %s", r.runtime, r.version));
+        }
+        return b.append('\n').toString();
+    }
+
+    private static String ratio(Samples berth, Samples other, RuntimeResult r) {
+        if (berth == null || r.runtime.equals(BERTH)) {
+            return "";
+        }
+        return String.format("%.2f", berth.percentile(50) / other.percentile(50));
+    }
+
+    private static Set<String> operations(List<RuntimeResult> results) {
+        Set<String> ops = new LinkedHashSet<>();
+        List<String> order = new ArrayList<>(RuntimeRun.POD_OPS);
+        order.addAll(RuntimeRun.CONTAINER_OPS);
+        order.addAll(RuntimeRun.IMAGE_OPS);
+        order.addAll(RuntimeRun.SCRATCH_OPS);
+        order.addAll(RuntimeRun.BIG_PULL_OPS);
+        ops.addAll(order);
+        for (RuntimeResult r : results) {
+            ops.addAll(r.latencies.keySet());
+            r.missing.keySet().stream().filter(k -> !k.equals("footprint")).forEach(ops::add);
+        }
+        return ops;
+    }
+
+    private static Set<String> figures(List<RuntimeResult> results) {
+        Set<String> f = new LinkedHashSet<>();
+        results.forEach(r -> f.addAll(r.figures.keySet()));
+        return f;
+    }
+
+    static void writeJson(Path file, List<RuntimeResult> results, Map<String, Object> host) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.set("host", json.valueToTree(host));
+        ObjectNode runtimes = root.putObject("runtimes");
+        for (RuntimeResult r : results) {
+            ObjectNode n = runtimes.putObject(r.runtime);
+            n.put("version", r.version);
+            ObjectNode ops = n.putObject("latency_ms");
+            r.latencies.forEach((op, s) -> {
+                ObjectNode o = ops.putObject(op);
+                o.put("n", s.count());
+                o.put("min", s.min());
+                o.put("p50", s.percentile(50));
+                o.put("p90", s.percentile(90));
+                o.put("p99", s.percentile(99));
+                o.put("max", s.max());
+            });
+            n.set("missing", json.valueToTree(r.missing));
+            n.set("figures", json.valueToTree(r.figures));
+        }
+        Files.createDirectories(file.getParent());
+        json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
+    }
+}
