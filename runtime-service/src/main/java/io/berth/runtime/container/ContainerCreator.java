@@ -36,12 +36,16 @@ final class ContainerCreator {
     private final RecordStore<Container> store;
     private final NameRegistrar names;
     private final Events events;
+    private final java.util.function.Function<ContainerConfig, String> targetPidNs;
 
-    ContainerCreator(ContainerDeps deps, RecordStore<Container> store, NameRegistrar names, Events events) {
+    /** @param targetPidNs the target's pid namespace path for a TARGET pid mode, else null */
+    ContainerCreator(ContainerDeps deps, RecordStore<Container> store, NameRegistrar names, Events events,
+                     java.util.function.Function<ContainerConfig, String> targetPidNs) {
         this.deps = deps;
         this.store = store;
         this.names = names;
         this.events = events;
+        this.targetPidNs = targetPidNs;
     }
 
     Container create(String sandboxId, ContainerConfig config, PodSandboxConfig sandboxConfig) {
@@ -82,7 +86,7 @@ final class ContainerCreator {
                     l.work(id), l.rootfs(id)));
             String cgroupsPath = deps.cgroups().ociCgroupsPath(sandbox.cgroup(), id);
             byte[] spec = deps.specs().configJson(new ContainerSpecs.Request(id, config, sandbox, image.config(),
-                    l.rootfs(id), cgroupsPath));
+                    image.id(), config.getImage().getImage(), l.rootfs(id), cgroupsPath, targetPidNs.apply(config)));
             AtomicFiles.write(l.configJson(id), spec);
             if (!c.logPath().isEmpty()) {
                 Files.createDirectories(Path.of(c.logPath()).getParent());

@@ -56,7 +56,7 @@ public final class ContainerService implements PodContainers {
             locks[i] = new Object();
         }
         this.events = new Events(deps.events(), deps.sandboxes(), this::ofSandbox);
-        this.creator = new ContainerCreator(deps, store, names, events);
+        this.creator = new ContainerCreator(deps, store, names, events, this::targetPidNamespace);
         this.runner = new ContainerRunner(deps, store, events, this::lock);
         this.remover = new ContainerRemover(deps, store, names, runner, events);
         this.exec = new ExecSync(deps);
@@ -176,6 +176,25 @@ public final class ContainerService implements PodContainers {
 
     List<Container> ofSandbox(String sandboxId) {
         return list(new Filter(null, null, sandboxId, null));
+    }
+
+    /**
+     * PID namespace mode TARGET (api.proto, NamespaceOption.target_id): the
+     * running target container's pid namespace; NotFound or FailedPrecondition
+     * naming it otherwise.
+     */
+    private String targetPidNamespace(ContainerConfig config) {
+        var ns = config.getLinux().getSecurityContext().getNamespaceOptions();
+        if (ns.getPid() != io.berth.cri.v1.NamespaceMode.TARGET) {
+            return null;
+        }
+        Container target = find(ns.getTargetId()).orElseThrow(() -> new NotFoundException(
+                "target container \"" + ns.getTargetId() + "\" of the pid namespace not found"));
+        if (target.state() != ContainerState.RUNNING || target.process() == null) {
+            throw new FailedPreconditionException("target container " + target.id()
+                    + " of the pid namespace is not running: it is " + target.state());
+        }
+        return "/proc/" + target.process().pid() + "/ns/pid";
     }
 
     NameRegistrar names() {

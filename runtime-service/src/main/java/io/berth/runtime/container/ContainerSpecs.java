@@ -13,11 +13,15 @@ import java.nio.file.Path;
 public interface ContainerSpecs {
 
     /**
+     * @param imageId     the image's id (config digest)
+     * @param imageName   the image as the kubelet named it
      * @param rootfs      the mounted rootfs (its /etc/passwd and /etc/group resolve users)
      * @param cgroupsPath the OCI linux.cgroupsPath under the pod cgroup
+     * @param targetPidNs {@code /proc/PID/ns/pid} of the target container when the pid
+     *                    namespace mode is TARGET, else null
      */
     record Request(String containerId, ContainerConfig config, Sandbox sandbox, ImageConfigView image,
-                   Path rootfs, String cgroupsPath) {
+                   String imageId, String imageName, Path rootfs, String cgroupsPath, String targetPidNs) {
     }
 
     /**

@@ -97,7 +97,7 @@ class ContainerLifecycleIT {
         assertThrows(io.berth.common.error.NotFoundException.class, () -> w.containers.require(c.id()));
         assertTrue(awaitGone(pid), "container process " + pid + " is gone");
         assertFalse(Files.exists(w.containers.deps().layout().bundle(c.id())));
-        assertFalse(w.mountsOfThisWorld().stream().anyMatch(m -> m.contains(c.id())));
+        assertFalse(w.containerMounts().stream().anyMatch(m -> m.contains(c.id())));
         assertFalse(w.containerCgroupsLeft().stream().anyMatch(m -> m.contains(c.id())));
         w.containers.remove(c.id());
     }

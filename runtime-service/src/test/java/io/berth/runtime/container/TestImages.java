@@ -47,12 +47,13 @@ final class TestImages {
 
     /** busybox plus {@code extraLayers} layers that each add /layers/N; returns the name to use. */
     String busybox(String name, int extraLayers, String stopSignal) throws IOException {
+        Path dir = Files.createDirectories(work.resolve(name));
         List<Path> tars = new ArrayList<>();
-        tars.add(baseLayer());
+        tars.add(baseLayer(dir));
         for (int i = 1; i <= extraLayers; i++) {
-            Path d = Files.createDirectories(work.resolve("l" + i).resolve("layers"));
+            Path d = Files.createDirectories(dir.resolve("l" + i).resolve("layers"));
             Files.writeString(d.resolve(Integer.toString(i)), "layer " + i + "\n");
-            tars.add(tar(d.getParent(), "l" + i));
+            tars.add(tar(d.getParent(), dir.resolve("l" + i + ".tar")));
         }
         List<LayerRecord> layers = new ArrayList<>();
         String parent = null;
@@ -83,8 +84,8 @@ final class TestImages {
         return ref;
     }
 
-    private Path baseLayer() throws IOException {
-        Path root = work.resolve("base");
+    private Path baseLayer(Path dir) throws IOException {
+        Path root = dir.resolve("base");
         Path bin = Files.createDirectories(root.resolve("bin"));
         Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"));
         for (String a : APPLETS) {
@@ -95,11 +96,10 @@ final class TestImages {
         }
         Files.writeString(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534::/:/bin/sh\n");
         Files.writeString(root.resolve("etc/group"), "root:x:0:\nnogroup:x:65534:\n");
-        return tar(root, "base");
+        return tar(root, dir.resolve("base.tar"));
     }
 
-    private Path tar(Path dir, String name) throws IOException {
-        Path out = work.resolve(name + ".tar");
+    private Path tar(Path dir, Path out) throws IOException {
         var r = CommandRunner.system().run(Command.of(Duration.ofSeconds(60), "tar", "--numeric-owner", "-C",
                 dir.toString(), "-cf", out.toString(), "."));
         if (!r.ok()) {

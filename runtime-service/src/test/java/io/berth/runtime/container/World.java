@@ -29,6 +29,9 @@ import io.berth.runtime.cgroup.CgroupSettings;
 import io.berth.runtime.cgroup.FsCgroupManager;
 import io.berth.runtime.cgroup.OomScoreAdj;
 import io.berth.runtime.config.OciRuntimeConfig;
+import io.berth.runtime.cgroup.CgroupMode;
+import io.berth.runtime.oci.Capabilities;
+import io.berth.runtime.oci.SpecInput;
 import io.berth.runtime.container.events.ContainerEvents;
 import io.berth.runtime.container.image.StoreImages;
 import io.berth.runtime.sandbox.CgroupManagerPodCgroups;
@@ -74,7 +77,7 @@ final class World implements AutoCloseable {
     final ImageStore images;
     final OverlaySnapshotter snapshots;
     final TestImages testImages;
-    final TemplateSpecs specs;
+    final OciSpecs specs;
     final ContainerEvents events = new ContainerEvents();
     SandboxService sandboxes;
     ContainerService containers;
@@ -93,7 +96,8 @@ final class World implements AutoCloseable {
         images = ImageStore.open(root.resolve("images"));
         snapshots = new OverlaySnapshotter(root.resolve("snapshots"));
         testImages = new TestImages(Files.createDirectories(base.resolve("img")), content, snapshots, images);
-        specs = new TemplateSpecs(base);
+        specs = new OciSpecs(new SpecInput.HostFacts(Capabilities.hostBounding(), cgroups.mode() == CgroupMode.UNIFIED,
+                OomScoreAdj.probe().floor(), Map.of()));
         busybox = testImages.busybox("busybox-" + tag, 0, "");
         newServices();
     }
@@ -197,12 +201,18 @@ final class World implements AutoCloseable {
                 .filter(m -> m.startsWith(base.toString()) && !m.startsWith(netnsDir.toString())).toList();
     }
 
+    /** Rootfs mounts (the sandbox's namespace pins are not the containers'). */
+    List<String> containerMounts() throws IOException {
+        return mountsOfThisWorld().stream().filter(m -> m.startsWith(root.resolve("containers").toString())).toList();
+    }
+
     /** Container cgroups left under the parent, in any hierarchy. */
     List<String> containerCgroupsLeft() throws IOException {
         try (Stream<Path> h = Files.list(Path.of("/sys/fs/cgroup"))) {
             return h.flatMap(dir -> {
                 try (Stream<Path> w = Files.walk(dir.resolve(cgroupParent.substring(1)))) {
-                    return w.filter(p -> p.getFileName().toString().startsWith("berth-")).map(Path::toString)
+                    return w.filter(p -> p.getFileName().toString().matches("berth-[0-9a-f]{64}(\\.scope)?"))
+                            .map(Path::toString)
                             .toList().stream();
                 } catch (IOException e) {
                     return Stream.empty();

@@ -1,0 +1,54 @@
+package io.berth.runtime.container;
+
+import io.berth.cri.v1.NamespaceMode;
+import io.berth.runtime.oci.OciSpecGenerator;
+import io.berth.runtime.oci.SpecInput;
+import io.berth.runtime.sandbox.Sandbox;
+import io.berth.runtime.sandbox.SandboxNamespaces;
+
+/**
+ * {@link ContainerSpecs} through the one generator, io.berth.runtime.oci's
+ * {@link OciSpecGenerator}: this class only gathers its input from the
+ * sandbox record, the image and the host.
+ */
+public final class OciSpecs implements ContainerSpecs {
+
+    private final OciSpecGenerator generator = new OciSpecGenerator();
+    private final SpecInput.HostFacts host;
+
+    public OciSpecs(SpecInput.HostFacts host) {
+        this.host = host;
+    }
+
+    @Override
+    public byte[] configJson(Request r) {
+        Sandbox s = r.sandbox();
+        var image = r.image();
+        SpecInput in = new SpecInput(r.containerId(), s.id(), r.config(), s.parsedConfig(),
+                new SpecInput.ImageDefaults(r.imageId(), r.imageName(), image.entrypoint(), image.cmd(),
+                        image.env(), image.workingDir(), image.user()),
+                r.rootfs(), r.cgroupsPath(), namespaces(r), new SpecInput.PodFilePaths(s.resolvConfPath(),
+                s.hostnamePath(), s.hostsPath()), host);
+        return generator.configJson(in);
+    }
+
+    /**
+     * The container's own PID mode when the kubelet set one (it copies the pod's
+     * shareProcessNamespace into each container), else the pod's.
+     */
+    static SpecInput.NamespacePlan namespaces(Request r) {
+        SandboxNamespaces ns = r.sandbox().namespaces();
+        var sc = r.config().getLinux().getSecurityContext();
+        String mode = sc.hasNamespaceOptions() ? sc.getNamespaceOptions().getPid().name() : ns.pidMode();
+        String pidPath = null;
+        boolean hostPid = false;
+        if (NamespaceMode.TARGET.name().equals(mode)) {
+            pidPath = r.targetPidNs();
+        } else if (NamespaceMode.NODE.name().equals(mode)) {
+            hostPid = true;
+        } else if (NamespaceMode.POD.name().equals(mode) && ns.infra() != null) {
+            pidPath = ns.infra().pidNamespacePath();
+        }
+        return new SpecInput.NamespacePlan(ns.netns(), ns.ipc(), ns.uts(), pidPath, hostPid, null);
+    }
+}
