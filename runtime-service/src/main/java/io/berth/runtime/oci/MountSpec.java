@@ -26,9 +26,18 @@ final class MountSpec {
     private MountSpec() {
     }
 
-    static RootPropagation build(SpecInput in, ArrayNode mounts) {
+    /**
+     * What decides a volume's options besides the Mount itself.
+     *
+     * @param userns the pod's user namespace mappings, or null in the host's user namespace
+     */
+    record VolumeRules(boolean privileged, RuntimeFeatures runtime, UserNamespaceSpec.Mappings userns) {
+    }
+
+    static RootPropagation build(SpecInput in, ArrayNode mounts, UserNamespaceSpec.Mappings userns) {
         ContainerConfig c = in.config();
         boolean privileged = c.getLinux().getSecurityContext().getPrivileged();
+        VolumeRules rules = new VolumeRules(privileged, in.host().runtime(), userns);
         Set<String> taken = new HashSet<>();
         for (Mount m : c.getMountsList()) {
             taken.add(clean(m.getContainerPath()));
@@ -60,7 +69,7 @@ final class MountSpec {
         }
         RootPropagation root = RootPropagation.NONE;
         for (Mount m : c.getMountsList()) {
-            mounts.add(volume(m, privileged));
+            mounts.add(volume(m, rules));
             if (m.getPropagation() == MountPropagation.PROPAGATION_BIDIRECTIONAL) {
                 root = RootPropagation.RSHARED;
             } else if (m.getPropagation() == MountPropagation.PROPAGATION_HOST_TO_CONTAINER
@@ -78,7 +87,7 @@ final class MountSpec {
     }
 
     /** A CRI volume as a bind mount; the host path must exist (the kubelet creates it). */
-    static ObjectNode volume(Mount m, boolean privileged) {
+    static ObjectNode volume(Mount m, VolumeRules rules) {
         if (m.getContainerPath().isEmpty() || !m.getContainerPath().startsWith("/")) {
             throw new InvalidArgumentException("mount container_path \"" + m.getContainerPath()
                     + "\" must be an absolute path");
@@ -96,13 +105,12 @@ final class MountSpec {
                     + m.getContainerPath() + " does not exist");
         }
         if (m.getRecursiveReadOnly()) {
-            throw new InvalidArgumentException("mount " + m.getContainerPath()
-                    + ": recursive_read_only is not supported by the configured OCI runtime");
+            requireRecursiveReadOnly(m, rules.runtime());
         }
         String propagation = switch (m.getPropagation()) {
             case PROPAGATION_HOST_TO_CONTAINER -> "rslave";
             case PROPAGATION_BIDIRECTIONAL -> {
-                if (!privileged) {
+                if (!rules.privileged()) {
                     throw new InvalidArgumentException("mount " + m.getContainerPath()
                             + ": bidirectional propagation needs a privileged container");
                 }
@@ -110,7 +118,33 @@ final class MountSpec {
             }
             default -> "rprivate";
         };
-        return bind(clean(m.getContainerPath()), source, m.getReadonly(), propagation);
+        ObjectNode n = bind(clean(m.getContainerPath()), source, m.getReadonly(), propagation);
+        if (m.getRecursiveReadOnly()) {
+            // "ro" stays: it makes the top mount read-only on any path the runtime takes.
+            ((ArrayNode) n.get("options")).add("rro");
+        }
+        VolumeIdmap.apply(m, rules, n);
+        return n;
+    }
+
+    /**
+     * Mount.recursive_read_only (api.proto): only with readonly and private
+     * propagation, and only when the runtime and kernel do "rro"; a plain "ro"
+     * bind leaves submounts writable, so quietly downgrading is not allowed.
+     */
+    private static void requireRecursiveReadOnly(Mount m, RuntimeFeatures runtime) {
+        String where = "mount " + m.getContainerPath() + ": recursive_read_only";
+        if (!m.getReadonly()) {
+            throw new InvalidArgumentException(where + " needs readonly=true");
+        }
+        if (m.getPropagation() != MountPropagation.PROPAGATION_PRIVATE) {
+            throw new InvalidArgumentException(where + " needs PROPAGATION_PRIVATE, got " + m.getPropagation());
+        }
+        if (!runtime.recursiveReadOnlyMounts()) {
+            throw new InvalidArgumentException(where + " is not supported by OCI runtime "
+                    + (runtime.runtime().isEmpty() ? "(unprobed)" : runtime.runtime())
+                    + " on kernel " + runtime.kernel() + " (needs the runtime's \"rro\" option and Linux 5.12+)");
+        }
     }
 
     static ObjectNode bind(String dest, String source, boolean readonly, String propagation) {

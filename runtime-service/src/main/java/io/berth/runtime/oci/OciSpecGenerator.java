@@ -9,14 +9,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.common.error.InternalException;
 import io.berth.cri.v1.ContainerConfig;
 import io.berth.cri.v1.LinuxContainerSecurityContext;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Turns a CRI container request into an OCI runtime-spec config.json (runtime
  * spec 1.0.2, what runc 1.1 implements). One class decides; the parts live in
  * small builders (process, mounts, devices, resources) so each is tested alone.
- * Security-profile fields (seccomp, AppArmor, SELinux) are added by the
- * security context work in {@link #security}.
+ * Security-profile fields (seccomp, AppArmor, SELinux, user namespaces) are
+ * decided in their own classes and joined in {@link #security}.
  */
 public final class OciSpecGenerator {
 
@@ -45,15 +46,21 @@ public final class OciSpecGenerator {
         LinuxContainerSecurityContext sc = c.getLinux().getSecurityContext();
         ObjectNode spec = F.objectNode();
         spec.put("ociVersion", OCI_VERSION);
-        spec.set("process", ProcessSpec.build(in, UserResolver.forRootfs(in.rootfs())));
+        UserNamespaceSpec.Mappings userns = UserNamespaceSpec.forContainer(in);
+        ObjectNode process = ProcessSpec.build(in, UserResolver.forRootfs(in.rootfs()));
+        spec.set("process", process);
         ObjectNode root = spec.putObject("root");
         root.put("path", in.rootfs().toString());
         root.put("readonly", sc.getReadonlyRootfs());
-        MountSpec.RootPropagation propagation = MountSpec.build(in, spec.putArray("mounts"));
+        MountSpec.RootPropagation propagation = MountSpec.build(in, spec.putArray("mounts"), userns);
         annotations(in, spec.putObject("annotations"));
 
         ObjectNode linux = spec.putObject("linux");
-        namespaces(in, linux.putArray("namespaces"));
+        namespaces(in, linux.putArray("namespaces"), userns != null);
+        if (userns != null) {
+            UserNamespaceSpec.putMappings(linux, "uidMappings", List.of(userns.uid()));
+            UserNamespaceSpec.putMappings(linux, "gidMappings", List.of(userns.gid()));
+        }
         linux.put("cgroupsPath", in.cgroupsPath());
         ObjectNode resources = linux.putObject("resources");
         ResourcesSpec.build(c.getLinux().getResources(), resources);
@@ -61,13 +68,19 @@ public final class OciSpecGenerator {
         if (propagation != MountSpec.RootPropagation.NONE) {
             linux.put("rootfsPropagation", propagation.name().toLowerCase(java.util.Locale.ROOT));
         }
-        security(sc, linux);
+        security(in, process, linux);
         return spec;
     }
 
-    private static void namespaces(SpecInput in, ArrayNode ns) {
+    private static void namespaces(SpecInput in, ArrayNode ns, boolean userns) {
         SpecInput.NamespacePlan plan = in.namespaces();
         ns.addObject().put("type", "mount");
+        if (userns) {
+            ObjectNode user = ns.addObject().put("type", "user");
+            if (plan.usernsPath() != null) {
+                user.put("path", plan.usernsPath());
+            }
+        }
         joinOrHost(ns, "network", plan.netns());
         joinOrHost(ns, "ipc", plan.ipc());
         joinOrHost(ns, "uts", plan.uts());
@@ -102,8 +115,25 @@ public final class OciSpecGenerator {
         in.host().extraAnnotations().forEach(a::put);
     }
 
+    /**
+     * Seccomp, AppArmor, SELinux, masked and read-only paths. Seccomp is judged
+     * against the capabilities the process really gets; AppArmor comes last
+     * because loading the default profile is the generator's one side effect.
+     */
+    static void security(SpecInput in, ObjectNode process, ObjectNode linux) {
+        LinuxContainerSecurityContext sc = in.config().getLinux().getSecurityContext();
+        List<String> caps = new ArrayList<>();
+        process.at("/capabilities/effective").forEach(c -> caps.add(c.asText()));
+        ObjectNode seccomp = SeccompProfiles.forContainer(sc, caps, in.host().runtime().kernel());
+        if (seccomp != null) {
+            linux.set("seccomp", seccomp);
+        }
+        paths(sc, linux);
+        LsmSpec.apply(sc, in.host().lsm(), process, linux);
+    }
+
     /** Masked and read-only paths; a privileged container gets neither. */
-    static void security(LinuxContainerSecurityContext sc, ObjectNode linux) {
+    private static void paths(LinuxContainerSecurityContext sc, ObjectNode linux) {
         if (sc.getPrivileged()) {
             return;
         }

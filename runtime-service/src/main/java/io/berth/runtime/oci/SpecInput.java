@@ -39,12 +39,24 @@ public record SpecInput(String containerId, String sandboxId, ContainerConfig co
 
     /**
      * Namespace paths to join; null means "use the host's" except for pid,
-     * where {@code pidPath == null && !hostPid} means a fresh namespace.
+     * where {@code pidPath == null && !hostPid} means a fresh namespace. The
+     * CRI modes map as: network POD = the pinned netns, NODE = null; IPC POD =
+     * the pinned ipc, NODE = null; PID POD = the infra process's pid ns, TARGET
+     * = /proc/PID/ns/pid of the target container's init (the container package
+     * resolves the id and fails NotFound/InvalidArgument naming it), CONTAINER =
+     * null and !hostPid, NODE = null and hostPid.
      *
-     * @param shmPath a directory to bind at /dev/shm so the pod's containers share it; null for a private tmpfs
+     * @param shmPath   a directory to bind at /dev/shm so the pod's containers share it; null for a private tmpfs
+     * @param usernsPath the pod's user namespace to join when userns_options is POD and the sandbox
+     *                  pinned one; null makes a new user namespace with the pod's mappings
      */
     public record NamespacePlan(String netns, String ipc, String uts, String pidPath, boolean hostPid,
-                                String shmPath) {
+                                String shmPath, String usernsPath) {
+
+        public NamespacePlan(String netns, String ipc, String uts, String pidPath, boolean hostPid,
+                             String shmPath) {
+            this(netns, ipc, uts, pidPath, hostPid, shmPath, null);
+        }
     }
 
     public record PodFilePaths(Path resolvConf, Path hostname, Path hosts) {
@@ -56,13 +68,24 @@ public record SpecInput(String containerId, String sandboxId, ContainerConfig co
      *                             the OCI runtime for one we lack fails the start
      * @param cgroupV2             whether the host's cgroups are unified (v2)
      * @param oomScoreAdjFloor     the lowest oom_score_adj berthd may set (0 when it lacks CAP_SYS_RESOURCE)
+     * @param runtime              what the container's OCI runtime and the kernel support
+     *                             ({@link RuntimeFeatures#probe}, once per runtime handler)
+     * @param lsm                  the host's AppArmor and SELinux
      */
     public record HostFacts(List<String> boundingCapabilities, boolean cgroupV2, int oomScoreAdjFloor,
-                            Map<String, String> extraAnnotations) {
+                            Map<String, String> extraAnnotations, RuntimeFeatures runtime, SecurityModules lsm) {
 
         public HostFacts {
             boundingCapabilities = List.copyOf(boundingCapabilities);
             extraAnnotations = extraAnnotations == null ? Map.of() : Map.copyOf(extraAnnotations);
+            runtime = runtime == null ? RuntimeFeatures.unprobed() : runtime;
+            lsm = lsm == null ? SecurityModules.none() : lsm;
+        }
+
+        /** Claims no optional runtime feature and no LSM: rro, idmap and user namespaces are refused. */
+        public HostFacts(List<String> boundingCapabilities, boolean cgroupV2, int oomScoreAdjFloor,
+                         Map<String, String> extraAnnotations) {
+            this(boundingCapabilities, cgroupV2, oomScoreAdjFloor, extraAnnotations, null, null);
         }
     }
 }
