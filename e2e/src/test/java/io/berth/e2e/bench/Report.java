@@ -18,6 +18,8 @@ import java.util.Set;
 final class Report {
 
     private static final String BERTH = "berthd";
+    /** Entries of {@link RuntimeResult#missing} that are not latency rows. */
+    private static final Set<String> NOT_OPERATIONS = Set.of("footprint", "prepare", "all");
 
     private Report() {
     }
@@ -52,6 +54,13 @@ final class Report {
             b.append(row).append('\n');
         }
         for (RuntimeResult r : results) {
+            r.missing.forEach((what, why) -> {
+                if (NOT_OPERATIONS.contains(what)) {
+                    b.append(String.format("%s %s: %s%n", r.runtime, what, why));
+                }
+            });
+        }
+        for (RuntimeResult r : results) {
             b.append(String.format("%n%s = %s", r.runtime, r.version));
         }
         return b.append('\n').toString();
@@ -74,7 +83,7 @@ final class Report {
         ops.addAll(order);
         for (RuntimeResult r : results) {
             ops.addAll(r.latencies.keySet());
-            r.missing.keySet().stream().filter(k -> !k.equals("footprint")).forEach(ops::add);
+            r.missing.keySet().stream().filter(k -> !NOT_OPERATIONS.contains(k)).forEach(ops::add);
         }
         return ops;
     }
