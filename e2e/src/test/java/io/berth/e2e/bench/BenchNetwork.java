@@ -27,6 +27,11 @@ record BenchNetwork(String name, String bridge, String subnet, Path confDir) {
         return new BenchNetwork(name, bridge, subnet, confDir);
     }
 
+    /** "10.x.y." : every address of this network, as iptables rules spell them. */
+    String subnetPrefix() {
+        return subnet.substring(0, subnet.lastIndexOf('.') + 1);
+    }
+
     /** A 10.x.y.0/24 whose 10.x.0.0/16 no route on this host touches. */
     private static String freeSubnet() {
         String routes = HostCleanup.run("ip", "-4", "route", "show", "table", "all");

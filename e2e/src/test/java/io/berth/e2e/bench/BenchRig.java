@@ -120,6 +120,7 @@ final class BenchRig implements AutoCloseable {
         List<String> leaks = new ArrayList<>();
         HostCleanup.removeIptablesRulesWith(net.name()).forEach(r -> leaks.add("iptables rule " + r));
         HostCleanup.removeIptablesRulesWith(net.bridge()).forEach(r -> leaks.add("iptables rule " + r));
+        HostCleanup.removeIptablesRulesWith(net.subnetPrefix()).forEach(r -> leaks.add("iptables rule " + r));
         HostCleanup.removeCgroups(cgroupParent + "/" + name.replace('.', '_'))
                 .forEach(c -> leaks.add("cgroup still busy " + c));
         // The bridge itself stays after CNI DEL by design (the plugin never deletes it); ours goes now.
@@ -131,6 +132,9 @@ final class BenchRig implements AutoCloseable {
                     + newNetns);
         }
         leaks.forEach(l -> System.err.println("bench: " + name + " left: " + l));
+        if (leaks.isEmpty()) {
+            System.err.println("bench: " + name + " left no iptables rule, cgroup or bridge behind");
+        }
     }
 
     @Override

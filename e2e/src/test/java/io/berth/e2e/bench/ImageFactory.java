@@ -7,12 +7,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
@@ -42,12 +45,14 @@ final class ImageFactory {
         }
     }
 
-    /** One tar stream being written; {@link #close} finishes it into a gzip blob. */
+    /** Writes the entries of one layer's tar stream. */
     private interface TarBody {
         void write(TarArchiveOutputStream tar) throws IOException;
     }
 
     private final Path dir;
+    /** Layer digest → digest of its uncompressed tar, for the config's rootfs.diff_ids. */
+    private final Map<String, String> diffIds = new HashMap<>();
 
     ImageFactory(Path dir) throws IOException {
         this.dir = Files.createDirectories(dir);
@@ -113,8 +118,6 @@ final class ImageFactory {
         return blob;
     }
 
-    private final java.util.Map<String, String> diffIds = new java.util.HashMap<>();
-
     private Image image(String repo, String tag, List<Blob> layers, List<String> entrypoint, long unpacked)
             throws IOException {
         ObjectNode config = JSON.createObjectNode();
@@ -155,7 +158,7 @@ final class ImageFactory {
 
     private Blob store(Path tmp, String digest, String mediaType) throws IOException {
         Path target = dir.resolve(digest.substring("sha256:".length()));
-        Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         return new Blob(target, digest, Files.size(target), mediaType);
     }
 

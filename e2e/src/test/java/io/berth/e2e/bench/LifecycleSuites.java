@@ -1,6 +1,7 @@
 package io.berth.e2e.bench;
 
 import io.berth.cri.v1.ContainerState;
+import io.berth.cri.v1.ContainerStatusRequest;
 import io.berth.cri.v1.PodSandboxConfig;
 import io.berth.cri.v1.PodSandboxStatusRequest;
 import io.berth.cri.v1.RemoveContainerRequest;
@@ -9,7 +10,7 @@ import io.berth.cri.v1.RunPodSandboxRequest;
 import io.berth.cri.v1.StartContainerRequest;
 import io.berth.cri.v1.StopContainerRequest;
 import io.berth.cri.v1.StopPodSandboxRequest;
-import io.berth.cri.v1.ContainerStatusRequest;
+import java.util.function.Supplier;
 
 /**
  * Pod and container lifecycles, one call at a time, timed per RPC; and "pod
@@ -96,7 +97,7 @@ final class LifecycleSuites {
         ctx.rt().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
     }
 
-    private <T> T time(boolean measured, String op, java.util.function.Supplier<T> call) {
+    private <T> T time(boolean measured, String op, Supplier<T> call) {
         return measured ? ctx.timed(op, call) : ctx.untimed(op, call);
     }
 }
