@@ -10,11 +10,19 @@ import io.berth.runtime.cgroup.CgroupDriver;
  *
  * @param cgroupDriver resolved at start-up: the CRI says it stays fixed for the
  *        kubelet's lifetime (api.proto, LinuxRuntimeConfiguration)
+ * @param pods         sandboxes and containers; null until berthd builds them, and then
+ *                     their RPCs answer UNIMPLEMENTED
  */
 public record RuntimeContext(
         BerthConfig config,
         BuildInfo build,
         CgroupDriver cgroupDriver,
         NetworkStatus network,
-        PodCidrs podCidrs) {
+        PodCidrs podCidrs,
+        io.berth.runtime.container.PodRuntime pods) {
+
+    public RuntimeContext(BerthConfig config, BuildInfo build, CgroupDriver cgroupDriver, NetworkStatus network,
+                          PodCidrs podCidrs) {
+        this(config, build, cgroupDriver, network, podCidrs, null);
+    }
 }

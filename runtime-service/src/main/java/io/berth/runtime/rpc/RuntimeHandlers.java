@@ -1,7 +1,10 @@
 package io.berth.runtime.rpc;
 
 import io.berth.cri.v1.RuntimeServiceGrpc;
+import io.berth.runtime.container.PodRuntime;
+import io.berth.runtime.container.rpc.ContainerRpcs;
 import io.berth.runtime.grpc.ServiceRouter;
+import io.berth.runtime.sandbox.SandboxRpcs;
 import io.grpc.BindableService;
 
 /**
@@ -16,12 +19,17 @@ public final class RuntimeHandlers {
     }
 
     public static BindableService runtimeService(RuntimeContext ctx) {
-        return ServiceRouter.builder(RuntimeServiceGrpc.getServiceDescriptor())
+        ServiceRouter.Builder b = ServiceRouter.builder(RuntimeServiceGrpc.getServiceDescriptor())
                 .unary(RuntimeServiceGrpc.getVersionMethod(), new VersionHandler(ctx.build()))
                 .unary(RuntimeServiceGrpc.getStatusMethod(), new StatusHandler(ctx))
                 .unary(RuntimeServiceGrpc.getRuntimeConfigMethod(), new RuntimeConfigHandler(ctx.cgroupDriver()))
                 .unary(RuntimeServiceGrpc.getUpdateRuntimeConfigMethod(),
-                        new UpdateRuntimeConfigHandler(ctx.podCidrs()))
-                .build();
+                        new UpdateRuntimeConfigHandler(ctx.podCidrs()));
+        if (ctx.pods() != null) {
+            PodRuntime p = ctx.pods();
+            SandboxRpcs.register(b, p.sandboxes());
+            ContainerRpcs.register(b, p.sandboxes(), p.containers(), p.stats(), p.events());
+        }
+        return b.build();
     }
 }

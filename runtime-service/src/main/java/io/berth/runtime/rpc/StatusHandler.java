@@ -10,6 +10,7 @@ import io.berth.cri.v1.RuntimeHandlerFeatures;
 import io.berth.cri.v1.RuntimeStatus;
 import io.berth.cri.v1.StatusRequest;
 import io.berth.cri.v1.StatusResponse;
+import io.berth.runtime.container.runtime.HandlerFeatures;
 import io.berth.runtime.grpc.UnaryHandler;
 
 /**
@@ -36,11 +37,15 @@ public final class StatusHandler implements UnaryHandler<StatusRequest, StatusRe
                         // Serving this RPC is the proof: berthd has no other start-up phase yet.
                         .addConditions(condition(RUNTIME_READY, true, "", ""))
                         .addConditions(condition(NETWORK_READY, network.ready(), network.reason(),
-                                network.message())))
-                // The default handler (empty name) is the configured OCI runtime.
-                .addRuntimeHandlers(RuntimeHandler.newBuilder()
-                        .setName("")
-                        .setFeatures(RuntimeHandlerFeatures.getDefaultInstance()));
+                                network.message())));
+        if (context.pods() != null) {
+            response.addAllRuntimeHandlers(HandlerFeatures.of(context.pods().runtimes()));
+        } else {
+            // The default handler (empty name) is the configured OCI runtime.
+            response.addRuntimeHandlers(RuntimeHandler.newBuilder()
+                    .setName("")
+                    .setFeatures(RuntimeHandlerFeatures.getDefaultInstance()));
+        }
         if (request.getVerbose()) {
             response.putInfo("config", configJson());
             response.putInfo("podCIDR", String.join(",", context.podCidrs().current()));

@@ -1,0 +1,107 @@
+package io.berth.runtime.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.berth.cri.v1.ContainerEventResponse;
+import io.berth.cri.v1.ContainerFilter;
+import io.berth.cri.v1.ContainerStatusRequest;
+import io.berth.cri.v1.CreateContainerRequest;
+import io.berth.cri.v1.GetEventsRequest;
+import io.berth.cri.v1.ListContainersRequest;
+import io.berth.cri.v1.RemoveContainerRequest;
+import io.berth.cri.v1.RuntimeServiceGrpc;
+import io.berth.cri.v1.StartContainerRequest;
+import io.berth.cri.v1.StopContainerRequest;
+import io.berth.runtime.container.rpc.ContainerRpcs;
+import io.berth.runtime.grpc.InProcessCri;
+import io.berth.runtime.grpc.ServiceRouter;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The container RPCs over gRPC: status codes, messages and the events stream. */
+class ContainerRpcsTest {
+
+    @TempDir
+    Path tmp;
+    Fixture f;
+    InProcessCri cri;
+    RuntimeServiceGrpc.RuntimeServiceBlockingStub stub;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        f = new Fixture(tmp);
+        ServiceRouter.Builder b = ServiceRouter.builder(RuntimeServiceGrpc.getServiceDescriptor());
+        ContainerRpcs.register(b, null, f.service, null, f.events);
+        cri = new InProcessCri(b.build());
+        stub = RuntimeServiceGrpc.newBlockingStub(cri.channel());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        cri.close();
+        f.close();
+    }
+
+    @Test
+    void theLifecycleOverGrpcWithTheCodesTheCriAsksFor() {
+        String id = stub.createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(Fixture.POD)
+                .setConfig(Fixture.config("web")).build()).getContainerId();
+        stub.startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+        var status = stub.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id.substring(0, 12))
+                .setVerbose(true).build());
+        assertEquals(io.berth.cri.v1.ContainerState.CONTAINER_RUNNING, status.getStatus().getState());
+        assertEquals(1000, status.getStatus().getUser().getLinux().getUid());
+        assertTrue(status.getInfoMap().get("info").contains("\"runtimeSpec\""));
+        assertEquals(1, stub.listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter.newBuilder()
+                .setPodSandboxId(Fixture.POD)).build()).getContainersCount());
+        assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> stub.startContainer(
+                StartContainerRequest.newBuilder().setContainerId(id).build())));
+        stub.stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(0).build());
+        stub.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
+        stub.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
+        stub.stopContainer(StopContainerRequest.newBuilder().setContainerId(id).build());
+        assertEquals(Status.Code.NOT_FOUND, code(() -> stub.containerStatus(
+                ContainerStatusRequest.newBuilder().setContainerId(id).build())));
+        assertEquals(Status.Code.NOT_FOUND, code(() -> stub.createContainer(CreateContainerRequest.newBuilder()
+                .setPodSandboxId("f".repeat(64)).setConfig(Fixture.config("x")).build())));
+        assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> stub.createContainer(CreateContainerRequest
+                .newBuilder().setPodSandboxId(Fixture.POD).build())));
+    }
+
+    @Test
+    void twoEventSubscribersEachGetEveryEvent() throws Exception {
+        var async = RuntimeServiceGrpc.newBlockingStub(cri.channel()).withDeadlineAfter(10, TimeUnit.SECONDS);
+        Iterator<ContainerEventResponse> a = async.getContainerEvents(GetEventsRequest.getDefaultInstance());
+        Iterator<ContainerEventResponse> b = RuntimeServiceGrpc.newBlockingStub(cri.channel())
+                .withDeadlineAfter(10, TimeUnit.SECONDS).getContainerEvents(GetEventsRequest.getDefaultInstance());
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (f.events.subscriberCount() < 2 && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        Container c = f.running("web");
+        f.service.remove(c.id());
+        for (Iterator<ContainerEventResponse> it : List.of(a, b)) {
+            List<String> types = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                types.add(it.next().getContainerEventType().name());
+            }
+            assertEquals(List.of("CONTAINER_CREATED_EVENT", "CONTAINER_STARTED_EVENT", "CONTAINER_STOPPED_EVENT",
+                    "CONTAINER_DELETED_EVENT"), types);
+        }
+    }
+
+    private static Status.Code code(Runnable call) {
+        return assertThrows(StatusRuntimeException.class, call::run).getStatus().getCode();
+    }
+}
