@@ -1,0 +1,81 @@
+package io.berth.runtime.container;
+
+import io.berth.runtime.sandbox.Sandbox;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Issue 6's numbers on the real node (as root): in one pod, one container at a
+ * time, CreateContainer, StartContainer, StopContainer (a process that exits on
+ * SIGTERM), RemoveContainer and ContainerStatus; then ListContainers over 500
+ * containers. Prints p50 and p90 of each service call. Not a test: run it by hand
+ * (runtime-service/README.md, "Container benchmark"), e.g. with {@code -Dcontainers=100}.
+ */
+public final class ContainerBench {
+
+    private static final String TERM_EXITS = "trap 'exit 0' TERM; sleep 1000 & wait";
+
+    private ContainerBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = Integer.getInteger("containers", 100);
+        int listed = Integer.getInteger("listed", 500);
+        List<List<Long>> t = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            t.add(new ArrayList<>());
+        }
+        try (World w = new World()) {
+            Sandbox pod = w.runPod("bench");
+            for (int i = 0; i < n + 5; i++) {
+                long t0 = System.nanoTime();
+                Container c = w.create(pod, w.container("b" + i, TERM_EXITS));
+                long t1 = System.nanoTime();
+                w.containers.start(c.id());
+                long t2 = System.nanoTime();
+                w.containers.require(c.id());
+                ContainerProtos.status(w.containers.require(c.id()));
+                long t3 = System.nanoTime();
+                Thread.sleep(50); // let the shell install its trap, as a real workload would have
+                long t4 = System.nanoTime();
+                w.containers.stop(c.id(), 10);
+                long t5 = System.nanoTime();
+                w.containers.remove(c.id());
+                long t6 = System.nanoTime();
+                if (i >= 5) { // the first few warm up the JIT
+                    t.get(0).add(t1 - t0);
+                    t.get(1).add(t2 - t1);
+                    t.get(2).add(t5 - t4);
+                    t.get(3).add(t6 - t5);
+                    t.get(4).add(t3 - t2);
+                }
+            }
+            for (int i = 0; i < listed; i++) {
+                w.create(pod, w.container("l" + i, "true"));
+            }
+            for (int i = 0; i < 105; i++) {
+                long t0 = System.nanoTime();
+                w.containers.list(ContainerService.Filter.ALL).forEach(ContainerProtos::summary);
+                long t1 = System.nanoTime();
+                if (i >= 5) {
+                    t.get(5).add(t1 - t0);
+                }
+            }
+            String[] names = {"CreateContainer", "StartContainer", "StopContainer", "RemoveContainer",
+                "ContainerStatus", "ListContainers(" + listed + ")"};
+            System.out.printf("%-22s %10s %10s%n", "call (" + n + " runs)", "p50 ms", "p90 ms");
+            for (int i = 0; i < names.length; i++) {
+                System.out.printf(Locale.ROOT, "%-22s %10.2f %10.2f%n", names[i], pct(t.get(i), 50),
+                        pct(t.get(i), 90));
+            }
+        }
+    }
+
+    private static double pct(List<Long> v, int p) {
+        List<Long> s = new ArrayList<>(v);
+        Collections.sort(s);
+        return s.get(Math.min(s.size() - 1, s.size() * p / 100)) / 1e6;
+    }
+}
