@@ -1,5 +1,6 @@
 package io.berth.runtime.stream;
 
+import io.berth.runtime.config.StreamConfig;
 import java.io.IOException;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.berth.runtime.stream;
 
+import io.berth.runtime.config.StreamConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

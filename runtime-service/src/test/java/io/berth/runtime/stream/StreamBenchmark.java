@@ -14,12 +14,14 @@ import org.junit.jupiter.api.Test;
  * The backend is the local-process fake, so the round trip is protocol
  * overhead plus a fork/exec of a local process (printed as a baseline), not a
  * container exec. Goals (issue 7): exec round trip p50 <= 30 ms, exec output
- * >= 100 MB/s, port-forward >= 200 MB/s. The assertions are loose sanity
- * bounds only, because CI machines are shared; the printed numbers are the
- * result, with CPU throughput (MB per CPU-second of this JVM, which holds the
- * server and the test client) as the figure the neighbours disturb least.
+ * >= 100 MB/s, port-forward >= 200 MB/s. A benchmark, not a timed test: the
+ * name keeps it out of surefire's default run, so CI never judges speed; run
+ * it with {@code mvn -pl runtime-service test -Dtest=StreamBenchmark}. It
+ * asserts only that the bytes arrived; the printed numbers are the result,
+ * with CPU throughput (MB per CPU-second of this JVM, which holds the server
+ * and the test client) as the figure the neighbours disturb least.
  */
-class StreamBenchmarkTest {
+class StreamBenchmark {
 
     private static final int ROUND_TRIPS = 200;
     private static final long EXEC_BYTES = 512L << 20;
@@ -46,7 +48,6 @@ class StreamBenchmarkTest {
                     micros[ROUND_TRIPS * 9 / 10] / 1000.0, micros[ROUND_TRIPS * 99 / 100] / 1000.0);
             System.out.printf("BENCH   baseline, spawning echo hi in this JVM without any protocol: p50 %.2f ms%n",
                     spawnBaselineMicros() / 1000.0);
-            assertTrue(micros[ROUND_TRIPS / 2] < 500_000, "p50 above 500 ms");
         }
     }
 
@@ -68,7 +69,6 @@ class StreamBenchmarkTest {
             Rate rate = execOutput(f, EXEC_BYTES);
             System.out.printf("BENCH exec output throughput (SPDY v4, %d MiB): %.0f MB/s, %.0f MB per CPU-second%n",
                     EXEC_BYTES >> 20, rate.mbPerSecond(), rate.mbPerCpuSecond());
-            assertTrue(rate.mbPerSecond() > 10, "below 10 MB/s");
         }
     }
 
@@ -93,7 +93,6 @@ class StreamBenchmarkTest {
             Rate rate = forward(f, FORWARD_BYTES);
             System.out.printf("BENCH port-forward throughput (SPDY, pod to client, %d MiB): %.0f MB/s, %.0f MB per"
                     + " CPU-second%n", FORWARD_BYTES >> 20, rate.mbPerSecond(), rate.mbPerCpuSecond());
-            assertTrue(rate.mbPerSecond() > 10, "below 10 MB/s");
         }
     }
 
