@@ -11,6 +11,10 @@ import io.berth.runtime.rpc.PodCidrs;
 import io.berth.runtime.rpc.RuntimeContext;
 import io.berth.runtime.server.GrpcServer;
 import io.berth.runtime.server.StartupException;
+import io.berth.runtime.stream.StreamServer;
+import io.berth.runtime.stream.runtime.ContainerStreams;
+import io.berth.runtime.stream.runtime.ServiceStreamTargets;
+import io.berth.runtime.stream.runtime.ShimStreamRuntime;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -29,10 +33,12 @@ public final class Daemon {
 
     private final GrpcServer server;
     private final Optional<MetricsServer> metrics;
+    private final StreamServer streams;
 
-    private Daemon(GrpcServer server, Optional<MetricsServer> metrics) {
+    private Daemon(GrpcServer server, Optional<MetricsServer> metrics, StreamServer streams) {
         this.server = server;
         this.metrics = metrics;
+        this.streams = streams;
     }
 
     public static Daemon start(BerthConfig config) throws StartupException, IOException {
@@ -40,23 +46,33 @@ public final class Daemon {
         createPrivateDirectory(config.statePath());
         CgroupDriver configured = CgroupDriver.parse(config.cgroup().driver());
         CgroupDriver driver = configured != null ? configured : CgroupDriver.detect();
+        // No container or sandbox service is wired into berthd yet: every stream target is NotFound until then.
+        ContainerStreams targets = ContainerStreams.NONE;
+        StreamServer streams = startStreams(config, targets);
         RuntimeContext ctx = new RuntimeContext(config, BuildInfo.load(), driver, NetworkStatus.NOT_CONFIGURED,
-                new PodCidrs());
+                new PodCidrs(), null, streams.service(), new ServiceStreamTargets(targets));
         PrometheusRegistry registry = new PrometheusRegistry();
-        GrpcServer server = GrpcServer.start(config.socketPath(), CriServices.create(ctx),
-                new ErrorMappingInterceptor(new RpcMetrics(registry)));
+        GrpcServer server;
+        try {
+            server = GrpcServer.start(config.socketPath(), CriServices.create(ctx),
+                    new ErrorMappingInterceptor(new RpcMetrics(registry)));
+        } catch (StartupException | IOException | RuntimeException e) {
+            streams.close();
+            throw e;
+        }
         LOG.info("berthd {} serving CRI on unix://{} (pid {}, cgroup driver {})", ctx.build().version(),
                 server.socket(), ProcessHandle.current().pid(), driver.configName());
         Optional<InetSocketAddress> address = config.metrics().listenAddress();
         if (address.isEmpty()) {
-            return new Daemon(server, Optional.empty());
+            return new Daemon(server, Optional.empty(), streams);
         }
         try {
             MetricsServer metrics = MetricsServer.start(address.get(), registry);
             LOG.info("metrics on http://{}:{}/metrics", address.get().getHostString(), metrics.port());
-            return new Daemon(server, Optional.of(metrics));
+            return new Daemon(server, Optional.of(metrics), streams);
         } catch (IOException e) {
             server.shutdown(Duration.ZERO);
+            streams.close();
             throw new StartupException("cannot serve metrics on " + config.metrics().address() + " ([metrics] "
                     + "address): " + e.getMessage(), e);
         }
@@ -75,6 +91,16 @@ public final class Daemon {
     public void stop(Duration grace) {
         server.shutdown(grace);
         metrics.ifPresent(MetricsServer::close);
+        streams.close();
+    }
+
+    private static StreamServer startStreams(BerthConfig config, ContainerStreams targets) throws StartupException {
+        try {
+            return new StreamServer(config.stream(), new ShimStreamRuntime(targets)).start();
+        } catch (IOException e) {
+            throw new StartupException("cannot serve streams on " + config.stream().address() + ":"
+                    + config.stream().port() + " ([stream]): " + e.getMessage(), e);
+        }
     }
 
     private static void createPrivateDirectory(Path dir) throws IOException {

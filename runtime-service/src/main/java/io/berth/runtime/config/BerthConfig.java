@@ -20,7 +20,8 @@ public record BerthConfig(
         @Doc("One of trace, debug, info, warn, error, off.")
         String logLevel,
         CgroupConfig cgroup,
-        MetricsConfig metrics) implements ConfigSection {
+        MetricsConfig metrics,
+        StreamConfig stream) implements ConfigSection {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/berth/berth.toml");
     public static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
@@ -28,7 +29,13 @@ public record BerthConfig(
 
     public static BerthConfig defaults() {
         return new BerthConfig("unix:///run/berth/berth.sock", "/var/lib/berth", "/run/berth", "info",
-                CgroupConfig.defaults(), MetricsConfig.defaults());
+                CgroupConfig.defaults(), MetricsConfig.defaults(), StreamConfig.defaults());
+    }
+
+    /** Without a {@code [stream]} table: its defaults. */
+    public BerthConfig(String socket, String root, String state, String logLevel, CgroupConfig cgroup,
+                       MetricsConfig metrics) {
+        this(socket, root, state, logLevel, cgroup, metrics, StreamConfig.defaults());
     }
 
     @Override
@@ -66,7 +73,7 @@ public record BerthConfig(
                 o.root() != null ? o.root() : root,
                 o.state() != null ? o.state() : state,
                 o.logLevel() != null ? o.logLevel() : logLevel,
-                cgroup, metrics);
+                cgroup, metrics, stream);
     }
 
     private static Path requireAbsolute(String key, String value) {

@@ -2,6 +2,8 @@ package io.berth.runtime.rpc;
 
 import io.berth.runtime.config.BerthConfig;
 import io.berth.runtime.cgroup.CgroupDriver;
+import io.berth.runtime.stream.StreamingService;
+import io.berth.runtime.stream.rpc.StreamTargets;
 
 /**
  * What the RuntimeService handlers share, built once by berthd. Later
@@ -12,6 +14,8 @@ import io.berth.runtime.cgroup.CgroupDriver;
  *        kubelet's lifetime (api.proto, LinuxRuntimeConfiguration)
  * @param pods         sandboxes and containers; null until berthd builds them, and then
  *                     their RPCs answer UNIMPLEMENTED
+ * @param streaming    hands out Exec/Attach/PortForward URLs; null: those RPCs answer UNIMPLEMENTED
+ * @param streamTargets the container and sandbox checks of those three RPCs (with {@code streaming})
  */
 public record RuntimeContext(
         BerthConfig config,
@@ -19,10 +23,17 @@ public record RuntimeContext(
         CgroupDriver cgroupDriver,
         NetworkStatus network,
         PodCidrs podCidrs,
-        io.berth.runtime.container.PodRuntime pods) {
+        io.berth.runtime.container.PodRuntime pods,
+        StreamingService streaming,
+        StreamTargets streamTargets) {
 
     public RuntimeContext(BerthConfig config, BuildInfo build, CgroupDriver cgroupDriver, NetworkStatus network,
                           PodCidrs podCidrs) {
         this(config, build, cgroupDriver, network, podCidrs, null);
+    }
+
+    public RuntimeContext(BerthConfig config, BuildInfo build, CgroupDriver cgroupDriver, NetworkStatus network,
+                          PodCidrs podCidrs, io.berth.runtime.container.PodRuntime pods) {
+        this(config, build, cgroupDriver, network, podCidrs, pods, null, null);
     }
 }

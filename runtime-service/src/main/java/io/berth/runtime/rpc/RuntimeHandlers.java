@@ -5,6 +5,9 @@ import io.berth.runtime.container.PodRuntime;
 import io.berth.runtime.container.rpc.ContainerRpcs;
 import io.berth.runtime.grpc.ServiceRouter;
 import io.berth.runtime.sandbox.SandboxRpcs;
+import io.berth.runtime.stream.rpc.AttachHandler;
+import io.berth.runtime.stream.rpc.ExecHandler;
+import io.berth.runtime.stream.rpc.PortForwardHandler;
 import io.grpc.BindableService;
 
 /**
@@ -29,6 +32,12 @@ public final class RuntimeHandlers {
             PodRuntime p = ctx.pods();
             SandboxRpcs.register(b, p.sandboxes());
             ContainerRpcs.register(b, p.sandboxes(), p.containers(), p.stats(), p.events());
+        }
+        if (ctx.streaming() != null) {
+            b.unary(RuntimeServiceGrpc.getExecMethod(), new ExecHandler(ctx.streamTargets(), ctx.streaming()))
+                    .unary(RuntimeServiceGrpc.getAttachMethod(), new AttachHandler(ctx.streamTargets(), ctx.streaming()))
+                    .unary(RuntimeServiceGrpc.getPortForwardMethod(),
+                            new PortForwardHandler(ctx.streamTargets(), ctx.streaming()));
         }
         return b.build();
     }

@@ -1,5 +1,6 @@
 package io.berth.runtime.stream;
 
+import io.berth.runtime.config.StreamConfig;
 import io.berth.runtime.stream.http.HttpResponses;
 import io.berth.runtime.stream.http.StreamHttpHandler;
 import io.netty.bootstrap.ServerBootstrap;

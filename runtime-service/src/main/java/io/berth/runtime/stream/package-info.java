@@ -32,7 +32,7 @@
  * high-water mark), and input stops being read from the socket when a process
  * does not keep up ({@code io.ConnectionGate}).
  *
- * <h2>Configuration: {@code [stream]} ({@link io.berth.runtime.stream.StreamConfig})</h2>
+ * <h2>Configuration: {@code [stream]} ({@link io.berth.runtime.config.StreamConfig})</h2>
  * <pre>
  * [stream]
  * address = "127.0.0.1"                   # listen address, also the URLs' host

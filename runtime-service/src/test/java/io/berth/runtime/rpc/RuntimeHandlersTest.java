@@ -19,6 +19,11 @@ import io.berth.cri.v1.UpdateRuntimeConfigRequest;
 import io.berth.cri.v1.VersionRequest;
 import io.berth.cri.v1.VersionResponse;
 import io.berth.runtime.config.BerthConfig;
+import io.berth.runtime.config.StreamConfig;
+import io.berth.runtime.stream.StreamServer;
+import io.berth.runtime.stream.runtime.ContainerStreams;
+import io.berth.runtime.stream.runtime.ServiceStreamTargets;
+import io.berth.runtime.stream.runtime.ShimStreamRuntime;
 import io.berth.runtime.grpc.GenericCalls;
 import io.berth.runtime.grpc.InProcessCri;
 import io.grpc.MethodDescriptor;
@@ -32,13 +37,21 @@ import org.junit.jupiter.api.Test;
 
 class RuntimeHandlersTest {
 
-    private static final Set<String> SERVED = Set.of("Version", "Status", "RuntimeConfig", "UpdateRuntimeConfig");
+    private static final Set<String> SERVED = Set.of("Version", "Status", "RuntimeConfig", "UpdateRuntimeConfig",
+            "Exec", "Attach", "PortForward");
 
     private InProcessCri cri;
+    private StreamServer streams;
 
     private RuntimeServiceGrpc.RuntimeServiceBlockingStub start(io.berth.runtime.cgroup.CgroupDriver driver) {
+        try {
+            streams = new StreamServer(StreamConfig.defaults(), new ShimStreamRuntime(ContainerStreams.NONE)).start();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         RuntimeContext ctx = new RuntimeContext(BerthConfig.defaults(), new BuildInfo("9.9.9-test"), driver,
-                NetworkStatus.NOT_CONFIGURED, new PodCidrs());
+                NetworkStatus.NOT_CONFIGURED, new PodCidrs(), null, streams.service(),
+                new ServiceStreamTargets(ContainerStreams.NONE));
         cri = new InProcessCri(RuntimeHandlers.runtimeService(ctx));
         return RuntimeServiceGrpc.newBlockingStub(cri.channel());
     }
@@ -46,6 +59,7 @@ class RuntimeHandlersTest {
     @AfterEach
     void stop() throws Exception {
         cri.close();
+        streams.close();
     }
 
     @Test
@@ -123,7 +137,16 @@ class RuntimeHandlersTest {
             assertTrue(status.getDescription().contains(m.getBareMethodName()), status.getDescription());
             unimplemented++;
         }
-        assertEquals(31, unimplemented, "35 RuntimeService RPCs, 4 served");
+        assertEquals(28, unimplemented, "35 RuntimeService RPCs, 7 served");
+    }
+
+    @Test
+    void execOfAnUnknownContainerIsNotFoundNamingIt() {
+        RuntimeServiceGrpc.RuntimeServiceBlockingStub stub = start(io.berth.runtime.cgroup.CgroupDriver.CGROUPFS);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.exec(
+                io.berth.cri.v1.ExecRequest.newBuilder().setContainerId("nosuch").addCmd("sh").setStdout(true).build()));
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().contains("nosuch"), e.getStatus().getDescription());
     }
 
     private void stopQuietly() {

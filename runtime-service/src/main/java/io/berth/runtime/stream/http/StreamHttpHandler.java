@@ -1,6 +1,6 @@
 package io.berth.runtime.stream.http;
 
-import io.berth.runtime.stream.StreamConfig;
+import io.berth.runtime.config.StreamConfig;
 import io.berth.runtime.stream.StreamRequest;
 import io.berth.runtime.stream.StreamRuntime;
 import io.berth.runtime.stream.TokenCache;

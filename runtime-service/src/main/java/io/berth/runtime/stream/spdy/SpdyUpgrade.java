@@ -1,7 +1,7 @@
 package io.berth.runtime.stream.spdy;
 
 import io.berth.runtime.stream.PortForwardStreamRequest;
-import io.berth.runtime.stream.StreamConfig;
+import io.berth.runtime.config.StreamConfig;
 import io.berth.runtime.stream.StreamRequest;
 import io.berth.runtime.stream.StreamRuntime;
 import io.berth.runtime.stream.http.HttpResponses;

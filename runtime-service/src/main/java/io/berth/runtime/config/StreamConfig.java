@@ -1,8 +1,5 @@
-package io.berth.runtime.stream;
+package io.berth.runtime.config;
 
-import io.berth.runtime.config.BadValueException;
-import io.berth.runtime.config.ConfigSection;
-import io.berth.runtime.config.Doc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
