@@ -186,12 +186,15 @@ final class Fakes {
             started.add(c);
             if (c.bundle() != null) {
                 runtime.live.put(c.id(), diesOf);
+                // A live shim, as recovery checks it: its socket exists and its pid is alive (ours).
+                Files.createDirectories(c.socket().getParent());
+                Files.writeString(c.socket(), "");
             } else {
                 int code = exec.apply(c, c.logPath());
                 String name = c.exitFile().getFileName().toString();
                 writeExit(c.exitFile().getParent(), name, code < 0 ? 137 : code, code < 0 ? 9 : 0, false, code < 0);
             }
-            return new ShimProcess(pids.incrementAndGet(), pids.incrementAndGet(), c.socket(), c.exitFile());
+            return new ShimProcess(ProcessHandle.current().pid(), pids.incrementAndGet(), c.socket(), c.exitFile());
         }
     }
 
