@@ -47,6 +47,7 @@ public final class ContainerService implements PodContainers {
     private final ContainerRunner runner;
     private final ContainerRemover remover;
     private final ExecSync exec;
+    private final List<Consumer<String>> removalListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ContainerService(ContainerDeps deps) {
         this.deps = deps;
@@ -85,7 +86,15 @@ public final class ContainerService implements PodContainers {
 
     /** RemoveContainer; idempotent, also for unknown ids (api.proto, RemoveContainer). */
     public void remove(String idOrPrefix) {
-        withContainer(idOrPrefix, remover::remove);
+        withContainer(idOrPrefix, c -> {
+            remover.remove(c);
+            removalListeners.forEach(l -> l.accept(c.id()));
+        });
+    }
+
+    /** Called with the id of every removed container (e.g. StatsCollector::forget, so its rates do not pile up). */
+    public void onRemoved(Consumer<String> listener) {
+        removalListeners.add(listener);
     }
 
     public Container require(String idOrPrefix) {

@@ -177,7 +177,10 @@ class ContainerServiceTest {
     @Test
     void removeKillsARunningContainerAndDeletesEverything() {
         Container c = f.running("web");
+        List<String> removed = new java.util.ArrayList<>();
+        f.service.onRemoved(removed::add);
         f.service.remove(c.id());
+        assertEquals(List.of(c.id()), removed, "listeners hear of the removal");
         assertTrue(f.runtime.calls.contains("kill " + c.id().substring(0, 6) + " 9 all"), f.runtime.calls.toString());
         assertTrue(f.runtime.deleted.contains(c.id()));
         assertNothingLeft();
