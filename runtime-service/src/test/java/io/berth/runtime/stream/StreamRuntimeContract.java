@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * and the real runtime's integration test extends it with a running
  * container and sandbox.
  */
-abstract class StreamRuntimeContract {
+public abstract class StreamRuntimeContract {
 
     /** The runtime under test. */
     protected abstract StreamRuntime runtime();

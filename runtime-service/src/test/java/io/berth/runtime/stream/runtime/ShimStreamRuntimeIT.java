@@ -1,0 +1,235 @@
+package io.berth.runtime.stream.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.berth.common.error.NotFoundException;
+import io.berth.runtime.stream.AttachStreamRequest;
+import io.berth.runtime.stream.ExecStreamRequest;
+import io.berth.runtime.stream.StdioOptions;
+import io.berth.runtime.stream.StreamRuntime;
+import io.berth.runtime.stream.StreamRuntimeContract;
+import io.berth.runtime.stream.StreamSession;
+import io.berth.runtime.stream.TerminalSize;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The streaming runtime against runc, berth-shim, a busybox container and a real network namespace. */
+class ShimStreamRuntimeIT extends StreamRuntimeContract {
+
+    private static final StdioOptions OUT_ERR = new StdioOptions(false, false, true, true);
+    private static StreamWorld world;
+    private static ShimStreamRuntime runtime;
+
+    @BeforeAll
+    static void startWorld() throws Exception {
+        world = new StreamWorld();
+        try {
+            world.start();
+        } catch (Exception e) {
+            world.close();
+            throw e;
+        }
+        runtime = new ShimStreamRuntime(world);
+    }
+
+    @AfterAll
+    static void stopWorld() throws Exception {
+        if (world != null) {
+            world.close();
+        }
+    }
+
+    @Override
+    protected StreamRuntime runtime() {
+        return runtime;
+    }
+
+    @Override
+    protected String containerId() {
+        return StreamWorld.CONTAINER;
+    }
+
+    @Override
+    protected String sandboxId() {
+        return StreamWorld.POD;
+    }
+
+    @Override
+    protected int listeningPort() {
+        return world.podPort;
+    }
+
+    private static StreamSession exec(StdioOptions stdio, String... cmd) throws Exception {
+        return runtime.exec(new ExecStreamRequest(StreamWorld.CONTAINER, List.of(cmd), stdio));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 42})
+    void exitCodesComeFromTheShim(int code) throws Exception {
+        try (StreamSession s = exec(OUT_ERR, "sh", "-c", "echo hi; exit " + code)) {
+            assertEquals("hi\n", new String(s.stdout().readAllBytes(), StandardCharsets.UTF_8));
+            assertEquals(code, s.exitCode().get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    /**
+     * No stall with 10 MB (the Go client never opens the SPDY window, and the shim drops slow clients).
+     * The command waits a moment before writing: output written before berthd subscribes to the exec's
+     * attach socket is lost (ExecOutputRepair); closing that gap needs the shim to hold an exec until
+     * the first client subscribed.
+     */
+    @Test
+    void tenMegabytesOfOutputArriveWhole() throws Exception {
+        int size = 10 << 20;
+        try (StreamSession s = exec(OUT_ERR, "sh", "-c", "sleep 0.5; head -c " + size + " /dev/zero")) {
+            assertEquals(size, count(s.stdout()));
+            assertEquals(0, s.exitCode().get(60, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void resizeIsSeenByStty() throws Exception {
+        try (StreamSession s = exec(new StdioOptions(true, false, true, false), "sh", "-c", "sleep 1; stty size")) {
+            s.resize(new TerminalSize(123, 45));
+            String out = new String(s.stdout().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(out.contains("45 123"), out);
+            assertEquals(0, s.exitCode().get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void ttyStdinReachesAShell() throws Exception {
+        try (StreamSession s = exec(new StdioOptions(true, true, true, false), "sh")) {
+            s.stdin().write("echo $((6*7)); exit 3\n".getBytes(StandardCharsets.UTF_8));
+            s.stdin().flush();
+            String out = new String(s.stdout().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(out.contains("42"), out);
+            assertEquals(3, s.exitCode().get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void clientGoneKillsTheWholeExecTree() throws Exception {
+        String marker = Long.toString(3000 + (System.nanoTime() % 5000));
+        StreamSession s = exec(new StdioOptions(false, false, true, false), "sh", "-c",
+                "sleep 1" + marker + " & sleep 2" + marker + "; echo never");
+        List<ProcessHandle> sleepers = awaitProcesses(marker, 2);
+        s.close();
+        assertTrue(s.exitCode().isDone());
+        for (ProcessHandle p : sleepers) {
+            assertTrue(StreamWorld.awaitGone(p.pid(), Duration.ofSeconds(10)), "pid " + p.pid() + " survived");
+        }
+    }
+
+    @Test
+    void attachSeesOutputAndFeedsStdinAndOnlyDetaches() throws Exception {
+        StreamSession s = runtime.attach(new AttachStreamRequest(StreamWorld.CONTAINER,
+                new StdioOptions(false, true, true, true)));
+        try {
+            s.stdin().write("hello\n".getBytes(StandardCharsets.UTF_8));
+            s.stdin().flush();
+            byte[] want = "got:hello\n".getBytes(StandardCharsets.UTF_8);
+            byte[] got = s.stdout().readNBytes(want.length);
+            assertEquals("got:hello\n", new String(got, StandardCharsets.UTF_8));
+            s.stdin().close();
+        } finally {
+            s.close();
+        }
+        assertFalse(s.exitCode().isDone() && !s.exitCode().isCompletedExceptionally(), "no exit code after a detach");
+        Thread.sleep(200);
+        assertFalse(StreamWorld.isGone(world.shimPid()), "the container keeps running after a detach");
+    }
+
+    @Test
+    void fiveParallelForwardsInsideThePod() throws Exception {
+        List<CompletableFuture<String>> results = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String msg = "conn-" + i + "-" + "x".repeat(100_000);
+            results.add(CompletableFuture.supplyAsync(() -> roundTrip(StreamWorld.POD, world.podPort, msg)));
+        }
+        for (int i = 0; i < 5; i++) {
+            assertTrue(results.get(i).get(60, TimeUnit.SECONDS).startsWith("conn-" + i + "-"));
+        }
+    }
+
+    @Test
+    void theHostPortIsNotReachableFromThePod() {
+        // The host's echo server listens on the host's loopback only; inside the pod that port is closed.
+        assertThrows(java.io.IOException.class, () -> runtime.portForward(StreamWorld.POD, world.hostPort).close());
+    }
+
+    @Test
+    void hostNetworkPodsDialOnTheHost() {
+        assertEquals("host", roundTrip(StreamWorld.HOST_POD, world.hostPort, "host"));
+    }
+
+    @Test
+    void unknownIdsAreNotFound() {
+        ServiceStreamTargets targets = new ServiceStreamTargets(world);
+        assertThrows(NotFoundException.class, () -> targets.requireRunningContainer("nosuch"));
+        assertThrows(NotFoundException.class, () -> targets.requireReadySandbox("nosuch"));
+        assertEquals(world.containerId, targets.requireRunningContainer(StreamWorld.CONTAINER));
+    }
+
+    private static String roundTrip(String pod, int port, String msg) {
+        try (SocketChannel ch = runtime.portForward(pod, port)) {
+            byte[] bytes = msg.getBytes(StandardCharsets.UTF_8);
+            ch.write(ByteBuffer.wrap(bytes));
+            ByteBuffer back = ByteBuffer.allocate(bytes.length);
+            while (back.hasRemaining() && ch.read(back) >= 0) {
+                // read until the echo is complete
+            }
+            return new String(back.array(), 0, back.position(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static long count(InputStream in) throws java.io.IOException {
+        byte[] buf = new byte[64 << 10];
+        long n = 0;
+        for (int r; (r = in.read(buf)) >= 0; ) {
+            n += r;
+        }
+        return n;
+    }
+
+    private static String cmdline(long pid) {
+        try {
+            byte[] raw = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc", Long.toString(pid), "cmdline"));
+            return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static List<ProcessHandle> awaitProcesses(String marker, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            // ProcessHandle.Info has no command line for a process in another mount namespace: read /proc.
+            List<ProcessHandle> found = ProcessHandle.allProcesses()
+                    .filter(p -> cmdline(p.pid()).matches("sleep [12]" + marker)).toList();
+            if (found.size() >= n || System.nanoTime() > deadline) {
+                assertEquals(n, found.size(), "sleepers with marker " + marker);
+                return found;
+            }
+            Thread.sleep(20);
+        }
+    }
+}
