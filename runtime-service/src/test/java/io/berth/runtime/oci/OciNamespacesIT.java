@@ -1,0 +1,137 @@
+package io.berth.runtime.oci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.berth.common.error.InvalidArgumentException;
+import io.berth.cri.v1.IDMapping;
+import io.berth.cri.v1.LinuxContainerConfig;
+import io.berth.cri.v1.LinuxContainerSecurityContext;
+import io.berth.cri.v1.Mount;
+import io.berth.cri.v1.NamespaceMode;
+import io.berth.cri.v1.NamespaceOption;
+import io.berth.cri.v1.UserNamespace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Namespace modes, user namespaces and recursive read-only mounts with the
+ * real runc. What the runtime can do is what {@link RuntimeFeatures#probe}
+ * says; where it says no, the test checks that the generator refuses instead.
+ */
+class OciNamespacesIT {
+
+    RuncBundle b;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        b = new RuncBundle();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        b.close();
+    }
+
+    @Test
+    void pidModesContainerNodeAndTarget() throws Exception {
+        assertEquals("1\n", b.run(b.input(c -> c, RuncBundle.ownPid()), "echo $$").out());
+        var node = new SpecInput.NamespacePlan(null, null, null, null, true, null);
+        assertNotEquals("1\n", b.run(b.input(c -> c, node), "echo $$").out());
+
+        long target = b.start(b.input(c -> c, RuncBundle.ownPid()), "exec sleep 60");
+        var join = new SpecInput.NamespacePlan(null, null, null, "/proc/" + target + "/ns/pid", false, null);
+        RuncBundle.Run r = b.run(b.input(c -> c, join), "cat /proc/1/cmdline | tr '\\0' ' '; echo; echo $$");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("sleep 60"), "pid 1 is the target's init: " + r.out());
+        assertNotEquals("1", r.out().strip().lines().reduce((a, z) -> z).orElse(""));
+    }
+
+    @Test
+    void recursiveReadOnlyCoversSubmountsWhenTheRuntimeCan() throws Exception {
+        Path vol = b.hostDir("vol");
+        Path sub = Files.createDirectories(vol.resolve("sub"));
+        b.mountTmpfs(sub);
+        Mount.Builder m = Mount.newBuilder().setContainerPath("/data").setHostPath(vol.toString()).setReadonly(true);
+        String script = "touch /data/sub/f && echo wrote";
+        assertEquals("wrote\n", b.run(b.input(c -> c.addMounts(m), RuncBundle.ownPid()), script).out(),
+                "plain ro leaves a submount writable: the reason rro exists");
+        var rro = b.input(c -> c.addMounts(m.clone().setRecursiveReadOnly(true)), RuncBundle.ownPid());
+        if (!b.features.recursiveReadOnlyMounts()) {
+            assertThrows(InvalidArgumentException.class, () -> b.run(rro, script));
+            return;
+        }
+        RuncBundle.Run r = b.run(rro, script);
+        assertNotEquals(0, r.exit(), r.out());
+        assertTrue(r.err().contains("Read-only file system"), r.err());
+    }
+
+    private static IDMapping range(long host) {
+        return IDMapping.newBuilder().setContainerId(0).setHostId((int) host).setLength(65536).build();
+    }
+
+    @Test
+    void podUserNamespaceMapsRootWhenTheRuntimeCan() throws Exception {
+        long host = 1_000_000L + 65536L * (long) (Math.random() * 100);
+        UserNamespace userns = UserNamespace.newBuilder().setMode(NamespaceMode.POD)
+                .addUids(range(host)).addGids(range(host)).build();
+        var in = b.input(c -> c.setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
+                LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(
+                        NamespaceOption.newBuilder().setUsernsOptions(userns)))), RuncBundle.ownPid());
+        String script = "cat /proc/self/uid_map /proc/self/gid_map; id -u";
+        if (!b.features.userNamespaces()) {
+            assertThrows(InvalidArgumentException.class, () -> b.run(in, script));
+            return;
+        }
+        RuncBundle.Run r = b.run(in, script);
+        assertEquals(0, r.exit(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(("0 " + host + " 65536"), lines[0].strip().replaceAll("\\s+", " "));
+        assertEquals(("0 " + host + " 65536"), lines[1].strip().replaceAll("\\s+", " "));
+        assertEquals("0", lines[2]);
+    }
+
+    @Test
+    void volumesOfAUserNamespacedPodAreIdmappedWhenTheRuntimeCan() throws Exception {
+        long host = 2_000_000L + 65536L * (long) (Math.random() * 100);
+        Path vol = b.hostDir("idvol");
+        Path file = Files.writeString(vol.resolve("f"), "x");
+        // An idmapped volume shows on-disk ids as if there were no user namespace: uid 7 stays 7.
+        Files.setAttribute(file, "unix:uid", 7);
+        UserNamespace userns = UserNamespace.newBuilder().setMode(NamespaceMode.POD)
+                .addUids(range(host)).addGids(range(host)).build();
+        var in = b.input(c -> c.addMounts(Mount.newBuilder().setContainerPath("/data").setHostPath(vol.toString()))
+                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
+                        LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(
+                                NamespaceOption.newBuilder().setUsernsOptions(userns)))), RuncBundle.ownPid());
+        if (!b.features.idmapMounts() || !b.features.userNamespaces()) {
+            var e = assertThrows(InvalidArgumentException.class, () -> b.run(in, "true"));
+            assertTrue(e.getMessage().contains("/data"), e.getMessage());
+            return;
+        }
+        RuncBundle.Run r = b.run(in, "stat -c %u /data/f");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("7\n", r.out(), "without the idmap the container would see 65534 (unmapped)");
+    }
+
+    @Test
+    void theProbeNeverClaimsIdmapFromARuntimeWithoutIt() throws Exception {
+        RuncBundle.Run v = b.run(b.input(c -> c, RuncBundle.ownPid()), "true");
+        assertEquals(0, v.exit(), v.err());
+        var out = io.berth.common.exec.CommandRunner.system().run(io.berth.common.exec.Command.of(
+                java.time.Duration.ofSeconds(10), RuncBundle.RUNC, "features"));
+        boolean announced = out.ok() && RuncBundle.tree(out.stdoutText()).at("/linux/mountExtensions/idmap/enabled")
+                .asBoolean(false);
+        if (!announced) {
+            assertFalse(b.features.idmapMounts());
+            assertFalse(b.features.toCri().getUserNamespaces());
+        }
+        assertEquals(b.features.recursiveReadOnlyMounts(), b.features.toCri().getRecursiveReadOnlyMounts());
+    }
+}
