@@ -100,10 +100,14 @@ final class ShimExecSession implements StreamSession {
     private void finishWhenExited() {
         try {
             AttachClient ac = client;
-            if (ac != null) {
-                awaitQuietly(ac.exit());
-            }
+            boolean gotExitFrame = ac == null || exitFrame(ac.exit());
             ShimExit e = shimExit.get();
+            if (!gotExitFrame && (output.out.total() > 0 || output.err.total() > 0)) {
+                // Silent truncation would look like success to the client: say so on the error stream.
+                fail(new IOException("output cut off: berth-shim dropped the attach stream of " + files.name()
+                        + " because it was read slower than the process wrote (exit code " + e.exitCode() + ")"));
+                return;
+            }
             ExecOutputRepair.replayMissing(files.log(), stdio, output.out, output.err);
             output.end();
             exitCode.complete(e.exitCode());
@@ -124,11 +128,13 @@ final class ShimExecSession implements StreamSession {
         exitCode.completeExceptionally(cause);
     }
 
-    private static void awaitQuietly(CompletableFuture<Integer> f) throws InterruptedException {
+    /** Whether the connection ended with EXIT; without it the shim dropped us, or closed before accepting us. */
+    private static boolean exitFrame(CompletableFuture<Integer> f) throws InterruptedException {
         try {
             f.get();
+            return true;
         } catch (ExecutionException e) {
-            // The connection ended without EXIT (dropped as a slow client): the exit file still tells.
+            return false;
         }
     }
 
