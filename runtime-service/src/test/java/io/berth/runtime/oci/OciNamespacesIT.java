@@ -16,8 +16,6 @@ import io.berth.cri.v1.NamespaceOption;
 import io.berth.cri.v1.UserNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,19 +23,7 @@ import org.junit.jupiter.api.Test;
  * real runc. What the runtime can do is what {@link RuntimeFeatures#probe}
  * says; where it says no, the test checks that the generator refuses instead.
  */
-class OciNamespacesIT {
-
-    RuncBundle b;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        b = new RuncBundle();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        b.close();
-    }
+class OciNamespacesIT extends RuncTest {
 
     @Test
     void pidModesContainerNodeAndTarget() throws Exception {

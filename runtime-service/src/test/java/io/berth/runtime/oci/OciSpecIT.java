@@ -12,8 +12,6 @@ import io.berth.cri.v1.Int64Value;
 import io.berth.cri.v1.LinuxContainerSecurityContext;
 import io.berth.cri.v1.SecurityProfile;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,19 +19,7 @@ import org.junit.jupiter.api.Test;
  * runs each generated config.json over a busybox rootfs and the test reads
  * /proc/self/status, `id` and failed writes. Needs root, runc, busybox-static.
  */
-class OciSpecIT {
-
-    RuncBundle b;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        b = new RuncBundle();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        b.close();
-    }
+class OciSpecIT extends RuncTest {
 
     private RuncBundle.Run run(UnaryOperator<LinuxContainerSecurityContext.Builder> sc, String script)
             throws Exception {
