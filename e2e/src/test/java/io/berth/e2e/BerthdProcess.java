@@ -49,7 +49,9 @@ final class BerthdProcess implements AutoCloseable {
         Files.createDirectories(dir);
         Path config = dir.resolve("berth.toml");
         // Port 0: concurrent runs on one machine must not fight over 9735.
-        Files.writeString(config, "log_level = \"debug\"\n[metrics]\naddress = \"127.0.0.1:0\"\n");
+        // A private CNI directory: the default network berthd writes must not land in the host's /etc.
+        Files.writeString(config, "log_level = \"debug\"\n[metrics]\naddress = \"127.0.0.1:0\"\n"
+                + "[cni]\nconf_dir = \"" + dir.resolve("net.d") + "\"\nnetns_dir = \"" + dir.resolve("netns") + "\"\n");
         Path log = dir.resolve("berthd.log");
         List<String> cmd = new ArrayList<>(List.of(REPO.resolve("bin/berthd").toString(),
                 "--config", config.toString(), "--socket", "unix://" + socket,

@@ -17,9 +17,12 @@ final class CriServices {
     private CriServices() {
     }
 
+    static List<BindableService> create(RuntimeContext ctx, BindableService image) {
+        return List.of(RuntimeHandlers.runtimeService(ctx), image);
+    }
+
+    /** Without the node services (tests of the runtime-level RPCs): ImageService answers UNIMPLEMENTED. */
     static List<BindableService> create(RuntimeContext ctx) {
-        BindableService runtime = RuntimeHandlers.runtimeService(ctx);
-        BindableService image = ServiceRouter.allUnimplemented(ImageServiceGrpc.getServiceDescriptor());
-        return List.of(runtime, image);
+        return create(ctx, ServiceRouter.allUnimplemented(ImageServiceGrpc.getServiceDescriptor()));
     }
 }

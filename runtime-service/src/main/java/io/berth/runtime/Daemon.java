@@ -6,13 +6,13 @@ import io.berth.runtime.cgroup.CgroupDriver;
 import io.berth.runtime.metrics.MetricsServer;
 import io.berth.runtime.metrics.RpcMetrics;
 import io.berth.runtime.rpc.BuildInfo;
-import io.berth.runtime.rpc.NetworkStatus;
 import io.berth.runtime.rpc.PodCidrs;
 import io.berth.runtime.rpc.RuntimeContext;
 import io.berth.runtime.server.GrpcServer;
 import io.berth.runtime.server.StartupException;
 import io.berth.runtime.stream.StreamServer;
 import io.berth.runtime.stream.runtime.ContainerStreams;
+import io.berth.runtime.stream.runtime.ServiceContainerStreams;
 import io.berth.runtime.stream.runtime.ServiceStreamTargets;
 import io.berth.runtime.stream.runtime.ShimStreamRuntime;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -34,11 +34,13 @@ public final class Daemon {
     private final GrpcServer server;
     private final Optional<MetricsServer> metrics;
     private final StreamServer streams;
+    private final NodeServices node;
 
-    private Daemon(GrpcServer server, Optional<MetricsServer> metrics, StreamServer streams) {
+    private Daemon(GrpcServer server, Optional<MetricsServer> metrics, StreamServer streams, NodeServices node) {
         this.server = server;
         this.metrics = metrics;
         this.streams = streams;
+        this.node = node;
     }
 
     public static Daemon start(BerthConfig config) throws StartupException, IOException {
@@ -46,33 +48,41 @@ public final class Daemon {
         createPrivateDirectory(config.statePath());
         CgroupDriver configured = CgroupDriver.parse(config.cgroup().driver());
         CgroupDriver driver = configured != null ? configured : CgroupDriver.detect();
-        // No container or sandbox service is wired into berthd yet: every stream target is NotFound until then.
-        ContainerStreams targets = ContainerStreams.NONE;
-        StreamServer streams = startStreams(config, targets);
-        RuntimeContext ctx = new RuntimeContext(config, BuildInfo.load(), driver, NetworkStatus.NOT_CONFIGURED,
-                new PodCidrs(), null, streams.service(), new ServiceStreamTargets(targets));
+        NodeServices node = NodeServices.start(config, driver);
+        ContainerStreams targets = new ServiceContainerStreams(node.pods().containers(), node.pods().sandboxes());
+        StreamServer streams;
+        try {
+            streams = startStreams(config, targets);
+        } catch (StartupException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        RuntimeContext ctx = new RuntimeContext(config, BuildInfo.load(), driver, node.networkStatus(),
+                new PodCidrs(), node.pods(), streams.service(), new ServiceStreamTargets(targets));
         PrometheusRegistry registry = new PrometheusRegistry();
         GrpcServer server;
         try {
-            server = GrpcServer.start(config.socketPath(), CriServices.create(ctx),
+            server = GrpcServer.start(config.socketPath(), CriServices.create(ctx, node.imageService()),
                     new ErrorMappingInterceptor(new RpcMetrics(registry)));
         } catch (StartupException | IOException | RuntimeException e) {
             streams.close();
+            node.close();
             throw e;
         }
         LOG.info("berthd {} serving CRI on unix://{} (pid {}, cgroup driver {})", ctx.build().version(),
                 server.socket(), ProcessHandle.current().pid(), driver.configName());
         Optional<InetSocketAddress> address = config.metrics().listenAddress();
         if (address.isEmpty()) {
-            return new Daemon(server, Optional.empty(), streams);
+            return new Daemon(server, Optional.empty(), streams, node);
         }
         try {
             MetricsServer metrics = MetricsServer.start(address.get(), registry);
             LOG.info("metrics on http://{}:{}/metrics", address.get().getHostString(), metrics.port());
-            return new Daemon(server, Optional.of(metrics), streams);
+            return new Daemon(server, Optional.of(metrics), streams, node);
         } catch (IOException e) {
             server.shutdown(Duration.ZERO);
             streams.close();
+            node.close();
             throw new StartupException("cannot serve metrics on " + config.metrics().address() + " ([metrics] "
                     + "address): " + e.getMessage(), e);
         }
@@ -92,6 +102,7 @@ public final class Daemon {
         server.shutdown(grace);
         metrics.ifPresent(MetricsServer::close);
         streams.close();
+        node.close();
     }
 
     private static StreamServer startStreams(BerthConfig config, ContainerStreams targets) throws StartupException {

@@ -2,6 +2,7 @@ package io.berth.runtime.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The whole daemon configuration, as read from {@code berth.toml}. Every key
@@ -21,28 +22,55 @@ public record BerthConfig(
         String logLevel,
         CgroupConfig cgroup,
         MetricsConfig metrics,
-        StreamConfig stream) implements ConfigSection {
+        StreamConfig stream,
+        RegistryConfig registry,
+        ImageConfig image,
+        CniConfig cni,
+        @Doc("The [runtimes.NAME] entry used for pods that name no RuntimeClass handler.")
+        String defaultRuntime,
+        @Doc("OCI runtimes by RuntimeClass handler name, as [runtimes.NAME] tables.")
+        Map<String, OciRuntimeConfig> runtimes) implements ConfigSection {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/berth/berth.toml");
     public static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
     private static final String UNIX_SCHEME = "unix://";
+    static final int MAX_STATE_PATH = 70;
 
     public static BerthConfig defaults() {
         return new BerthConfig("unix:///run/berth/berth.sock", "/var/lib/berth", "/run/berth", "info",
                 CgroupConfig.defaults(), MetricsConfig.defaults(), StreamConfig.defaults());
     }
 
-    /** Without a {@code [stream]} table: its defaults. */
+    /** Without the node tables: their defaults. */
     public BerthConfig(String socket, String root, String state, String logLevel, CgroupConfig cgroup,
                        MetricsConfig metrics) {
         this(socket, root, state, logLevel, cgroup, metrics, StreamConfig.defaults());
     }
 
+    /** Without the image, network and runtime tables: their defaults. */
+    public BerthConfig(String socket, String root, String state, String logLevel, CgroupConfig cgroup,
+                       MetricsConfig metrics, StreamConfig stream) {
+        this(socket, root, state, logLevel, cgroup, metrics, stream, RegistryConfig.defaults(),
+                ImageConfig.defaults(), CniConfig.defaults(), "runc", Map.of("runc", OciRuntimeConfig.runc()));
+    }
+
+    public BerthConfig {
+        runtimes = runtimes == null ? Map.of() : Map.copyOf(new java.util.TreeMap<>(runtimes));
+    }
+
     @Override
     public void validate() {
+        if (!runtimes.containsKey(defaultRuntime)) {
+            throw new BadValueException("default_runtime", "\"" + defaultRuntime + "\" has no [runtimes."
+                    + defaultRuntime + "] table (have: " + String.join(", ", runtimes.keySet()) + ")");
+        }
         socketPath();
         requireAbsolute("root", root);
-        requireAbsolute("state", state);
+        if (requireAbsolute("state", state).toString().length() > MAX_STATE_PATH) {
+            // Shim sockets live at <state>/c/<24 hex>.sock and must fit sun_path.
+            throw new BadValueException("state", "\"" + state + "\" is longer than " + MAX_STATE_PATH
+                    + " characters; unix socket paths below it would not fit");
+        }
         if (!LOG_LEVELS.contains(logLevel)) {
             throw new BadValueException("log_level",
                     "\"" + logLevel + "\" is not a log level; use one of " + String.join(", ", LOG_LEVELS));
@@ -73,7 +101,7 @@ public record BerthConfig(
                 o.root() != null ? o.root() : root,
                 o.state() != null ? o.state() : state,
                 o.logLevel() != null ? o.logLevel() : logLevel,
-                cgroup, metrics, stream);
+                cgroup, metrics, stream, registry, image, cni, defaultRuntime, runtimes);
     }
 
     private static Path requireAbsolute(String key, String value) {

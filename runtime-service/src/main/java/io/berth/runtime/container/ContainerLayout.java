@@ -52,12 +52,21 @@ public record ContainerLayout(Path root, Path state) {
         return exitDir().resolve(name);
     }
 
+    /** Characters of an id used in its socket name. */
+    static final int SOCKET_NAME = 24;
+
     public Path socketDir() {
         return state.resolve("c");
     }
 
+    /**
+     * A socket path must fit sun_path (108 bytes, 103 usable by the shim), so
+     * only a 96-bit prefix of a 64-hex id names it; ids are random, so the
+     * prefix is as unique as the id in practice.
+     */
     public Path socket(String name) {
-        return socketDir().resolve(name + ".sock");
+        String shortName = name.length() > SOCKET_NAME ? name.substring(0, SOCKET_NAME) : name;
+        return socketDir().resolve(shortName + ".sock");
     }
 
     /** ExecSync's scratch: process.json and the private log of one exec. */

@@ -63,7 +63,8 @@ class ConfigLoaderTest {
             colour = "blue"                 | colour
             [cgroup]\\ndrvier = "systemd"    | cgroup.drvier
             [metrics]\\nport = 9735          | metrics.port
-            [registry]\\nmirror = "x"        | registry
+            [registry]\\nmirror = "x"        | registry.mirror
+            [nope]\\nx = 1                 | nope
             """)
     void unknownKeyStopsWithItsNameAndTheFile(String toml, String key) {
         ConfigException e = assertThrows(ConfigException.class,
@@ -84,6 +85,12 @@ class ConfigLoaderTest {
             [cgroup]\\ndriver = "cgroupv2"      | cgroup.driver | not a cgroup driver
             [metrics]\\naddress = "9735"        | metrics.address | not host:port
             [metrics]\\naddress = "h:99999"     | metrics.address | out of range
+            state = "/very/long/state/directory/that/would/not/fit/the/unix/socket/paths/below/it" | state | longer than
+            default_runtime = "crun"           | default_runtime | no [runtimes.crun] table
+            [image]\\npull_timeout = "soon"   | image.pull_timeout | not a positive duration
+            [cni]\\nconf_dir = "net.d"        | cni.conf_dir  | not an absolute path
+            [registry]\\nplatform = "amd64"   | registry.platform | not os/arch
+            [registry.mirrors."r.io"]\\nendpoints = ["ftp://m"] | registry.mirrors.r.io.endpoints | not an http
             [metrics]\\naddress = "h:http"      | metrics.address | no numeric port
             """)
     void badValueStopsWithTheKeyAndTheFile(String toml, String key, String why) {
