@@ -46,8 +46,13 @@ final class ContainerRunner {
                 + c.sandboxId() + " is gone"));
         OciRuntime runtime = deps.runtimes().forHandler(c.runtimeHandler());
         ShimProcess p;
+        long startedAt;
         try {
             ensureRootfs(c);
+            // Taken before the shim runs the process: a container that exits at once
+            // has its finish time (from the shim) before the start call returns, and
+            // started_at must never come after finished_at.
+            startedAt = Clock.nowNanos();
             p = deps.shims().start(shimConfig(c, runtime));
         } catch (BerthException | IOException e) {
             failStart(c, sandbox, e);
@@ -55,7 +60,7 @@ final class ContainerRunner {
                     : new InternalException("start container " + c.id() + ": " + e.getMessage(), e);
         }
         Container running = store.update(c.id(), r -> r.started(
-                new Container.ProcessInfo(p.pid(), p.shimPid(), Clock.nowNanos())));
+                new Container.ProcessInfo(p.pid(), p.shimPid(), startedAt)));
         events.started(running);
         watch(c.id());
     }
