@@ -42,6 +42,11 @@ public record RunPlan(SandboxMetadata metadata, String runtimeHandler, boolean h
             throw new InvalidArgumentException("pod sandbox " + md.reservedName() + ": unknown namespace mode in "
                     + ns);
         }
+        if (ns.hasUsernsOptions()) {
+            // Refused here, before anything exists; the container side checks the handler's runtime can do it.
+            io.berth.runtime.oci.UserNamespaceSpec.validate(ns.getUsernsOptions(),
+                    "pod sandbox " + md.reservedName() + ": namespace_options.userns_options");
+        }
         var sysctls = SysctlPolicy.plan(config.getLinux().getSysctlsMap(), hostNet, hostIpc);
         PodFiles.validate(config.getDnsConfig());
         return new RunPlan(md, handler, hostNet, hostIpc, ns.getPid().name(), hostname(config, md, hostNet),
