@@ -34,37 +34,77 @@ final class BerthdProcess implements AutoCloseable {
     final Path socket;
     final Path log;
     final Process process;
+    private final Extra extra;
     private EventLoopGroup loop;
     private ManagedChannel channel;
 
-    private BerthdProcess(Path dir, Path socket, Path log, Process process) {
+    /**
+     * Config beyond the private defaults: lines for the [cni] table and whole
+     * tables after it (TOML: top-level keys cannot follow a table).
+     */
+    record Extra(String cniKeys, String tables) {
+        static final Extra NONE = new Extra("", "");
+    }
+
+    private BerthdProcess(Path dir, Path socket, Path log, Process process, Extra extra) {
         this.dir = dir;
         this.socket = socket;
         this.log = log;
         this.process = process;
+        this.extra = extra;
     }
 
     /** Starts berthd with its state under {@code dir}, serving on {@code socket}; does not wait. */
     static BerthdProcess launch(Path dir, Path socket) throws IOException {
+        return launch(dir, socket, Extra.NONE);
+    }
+
+    static BerthdProcess launch(Path dir, Path socket, Extra extra) throws IOException {
         Files.createDirectories(dir);
         Path config = dir.resolve("berth.toml");
         // Port 0: concurrent runs on one machine must not fight over 9735.
         // A private CNI directory: the default network berthd writes must not land in the host's /etc.
         Files.writeString(config, "log_level = \"debug\"\n[metrics]\naddress = \"127.0.0.1:0\"\n"
-                + "[cni]\nconf_dir = \"" + dir.resolve("net.d") + "\"\nnetns_dir = \"" + dir.resolve("netns") + "\"\n");
+                + "[cni]\nconf_dir = \"" + dir.resolve("net.d") + "\"\nnetns_dir = \"" + dir.resolve("netns") + "\"\n"
+                + extra.cniKeys() + extra.tables());
         Path log = dir.resolve("berthd.log");
         List<String> cmd = new ArrayList<>(List.of(REPO.resolve("bin/berthd").toString(),
                 "--config", config.toString(), "--socket", "unix://" + socket,
                 "--root", dir.resolve("root").toString(), "--state", dir.resolve("state").toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new BerthdProcess(dir, socket, log, p);
+        // Appended: a restarted daemon's log follows the first one's, so a failure shows both.
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return new BerthdProcess(dir, socket, log, p, extra);
     }
 
     /** Starts berthd and waits until it answers Version on its socket. */
     static BerthdProcess start(Path dir) throws Exception {
-        BerthdProcess d = launch(dir, dir.resolve("run/berth.sock"));
+        return start(dir, Extra.NONE);
+    }
+
+    static BerthdProcess start(Path dir, Extra extra) throws Exception {
+        BerthdProcess d = launch(dir, dir.resolve("run/berth.sock"), extra);
         d.awaitReady();
         return d;
+    }
+
+    /** A new berthd over the same directories, socket and config (after this one stopped or was killed). */
+    BerthdProcess restart() throws Exception {
+        if (process.isAlive()) {
+            throw new IllegalStateException("berthd " + process.pid() + " still runs");
+        }
+        BerthdProcess d = launch(dir, socket, extra);
+        d.awaitReady();
+        return d;
+    }
+
+    /** SIGKILL, as a crash or OOM kill would: nothing of berthd's own shutdown runs. */
+    void kill9() throws InterruptedException {
+        closeClient();
+        process.destroyForcibly();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            throw new AssertionError("berthd " + process.pid() + " survived SIGKILL");
+        }
     }
 
     void awaitReady() throws Exception {
