@@ -77,15 +77,17 @@ final class NodeServices implements AutoCloseable {
                     config.defaultRuntime());
             OciSpecs specs = new OciSpecs(new SpecInput.HostFacts(Capabilities.hostBounding(),
                     cgroups.mode() == CgroupMode.UNIFIED, oom.floor(), Map.of()));
-            ContainerService svc = Containers.start(settings, sandboxes,
+            // Built once: the containers and Status share the same handler objects.
+            io.berth.runtime.container.runtime.OciRuntimes runtimes = Containers.runtimes(settings,
+                    io.berth.common.exec.CommandRunner.system());
+            ContainerService svc = Containers.start(settings, runtimes, sandboxes,
                     new StoreImages(images.images(), images.content(), snapshots, snapshots.snapshotsDir()),
                     specs, cgroups, events);
             containers.set(svc);
             StatsCollector stats = new StatsCollector(cgroups, new CpuRateTracker(), new ContainerLayout(root, state),
                     sandboxes::find, PodNetworkCounters.netns(new NetnsManager(Path.of(config.cni().netnsDir()))));
             svc.onRemoved(stats::forget);
-            PodRuntime pods = new PodRuntime(sandboxes, svc, stats, events,
-                    Containers.runtimes(settings, io.berth.common.exec.CommandRunner.system()));
+            PodRuntime pods = new PodRuntime(sandboxes, svc, stats, events, runtimes);
             return new NodeServices(images, network, pods);
         } catch (RuntimeException e) {
             images.close();

@@ -54,13 +54,24 @@ public final class Containers {
         return new OciRuntimes(out, s.defaultRuntime());
     }
 
+    /** As below, with runtimes built from {@code s} here (tests; berthd builds them once and shares them). */
     public static ContainerService start(Settings s, SandboxService sandboxes, ContainerImages images,
                                          ContainerSpecs specs, CgroupManager cgroups, ContainerEvents events)
             throws IOException {
+        return start(s, runtimes(s, CommandRunner.system()), sandboxes, images, specs, cgroups, events);
+    }
+
+    /**
+     * @param runtimes the handlers of {@link #runtimes}, built once by the caller: Status, the feature
+     *                 probe and the containers must all see the same objects.
+     */
+    public static ContainerService start(Settings s, OciRuntimes runtimes, SandboxService sandboxes,
+                                         ContainerImages images, ContainerSpecs specs, CgroupManager cgroups,
+                                         ContainerEvents events) throws IOException {
         ContainerLayout layout = new ContainerLayout(s.root(), s.state());
         Files.createDirectories(layout.exitDir());
         ContainerDeps deps = new ContainerDeps(layout, sandboxes::find, images, specs, new OverlayRootfs(),
-                runtimes(s, CommandRunner.system()), new NativeShimLauncher(s.shimBinary()), ShimControl.SOCKET,
+                runtimes, new NativeShimLauncher(s.shimBinary()), ShimControl.SOCKET,
                 new ExitWatcher(layout.exitDir()), cgroups, events, CLEANUP_TIMEOUT, KILL_WAIT);
         ContainerService svc = new ContainerService(deps);
         ContainerRecovery.Report r = svc.recover();
