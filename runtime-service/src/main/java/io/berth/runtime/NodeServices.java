@@ -23,7 +23,11 @@ import io.berth.runtime.container.events.ContainerEvents;
 import io.berth.runtime.container.image.StoreImages;
 import io.berth.runtime.container.stats.PodNetworkCounters;
 import io.berth.runtime.container.stats.StatsCollector;
+import io.berth.common.exec.CommandRunner;
+import io.berth.runtime.container.runtime.OciRuntimes;
 import io.berth.runtime.oci.Capabilities;
+import io.berth.runtime.oci.HostSecurityModules;
+import io.berth.runtime.oci.ProbedRuntimes;
 import io.berth.runtime.oci.SpecInput;
 import io.berth.runtime.rpc.NetworkStatus;
 import io.berth.runtime.sandbox.SandboxService;
@@ -75,11 +79,12 @@ final class NodeServices implements AutoCloseable {
             ContainerEvents events = new ContainerEvents();
             Containers.Settings settings = new Containers.Settings(root, state, shimBinary(), config.runtimes(),
                     config.defaultRuntime());
-            OciSpecs specs = new OciSpecs(new SpecInput.HostFacts(Capabilities.hostBounding(),
-                    cgroups.mode() == CgroupMode.UNIFIED, oom.floor(), Map.of()));
             // Built once: the containers and Status share the same handler objects.
-            io.berth.runtime.container.runtime.OciRuntimes runtimes = Containers.runtimes(settings,
-                    io.berth.common.exec.CommandRunner.system());
+            OciRuntimes runtimes = Containers.runtimes(settings, CommandRunner.system());
+            ProbedRuntimes probed = probe(runtimes);
+            OciSpecs specs = new OciSpecs(new SpecInput.HostFacts(Capabilities.hostBounding(),
+                    cgroups.mode() == CgroupMode.UNIFIED, oom.floor(), Map.of(), null,
+                    new HostSecurityModules(CommandRunner.system())), probed);
             ContainerService svc = Containers.start(settings, runtimes, sandboxes,
                     new StoreImages(images.images(), images.content(), snapshots, snapshots.snapshotsDir()),
                     specs, cgroups, events);
@@ -87,12 +92,20 @@ final class NodeServices implements AutoCloseable {
             StatsCollector stats = new StatsCollector(cgroups, new CpuRateTracker(), new ContainerLayout(root, state),
                     sandboxes::find, PodNetworkCounters.netns(new NetnsManager(Path.of(config.cni().netnsDir()))));
             svc.onRemoved(stats::forget);
-            PodRuntime pods = new PodRuntime(sandboxes, svc, stats, events, runtimes);
+            PodRuntime pods = new PodRuntime(sandboxes, svc, stats, events, runtimes, probed);
             return new NodeServices(images, network, pods);
         } catch (RuntimeException e) {
             images.close();
             throw e;
         }
+    }
+
+    /** Each handler's runtime asked once, with the same binary and --root the containers will use. */
+    private static ProbedRuntimes probe(OciRuntimes runtimes) {
+        Map<String, ProbedRuntimes.Binary> binaries = new java.util.LinkedHashMap<>();
+        runtimes.all().forEach((name, rt) -> binaries.put(name, new ProbedRuntimes.Binary(rt.binary(),
+                rt.globalArgs())));
+        return ProbedRuntimes.probe(binaries, runtimes.defaultName(), CommandRunner.system());
     }
 
     private static Set<String> inUse(ContainerService containers, OverlaySnapshotter snapshots) {

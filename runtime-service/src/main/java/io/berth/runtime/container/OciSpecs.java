@@ -2,6 +2,7 @@ package io.berth.runtime.container;
 
 import io.berth.cri.v1.NamespaceMode;
 import io.berth.runtime.oci.OciSpecGenerator;
+import io.berth.runtime.oci.ProbedRuntimes;
 import io.berth.runtime.oci.SpecInput;
 import io.berth.runtime.sandbox.Sandbox;
 import io.berth.runtime.sandbox.SandboxNamespaces;
@@ -9,15 +10,27 @@ import io.berth.runtime.sandbox.SandboxNamespaces;
 /**
  * {@link ContainerSpecs} through the one generator, io.berth.runtime.oci's
  * {@link OciSpecGenerator}: this class only gathers its input from the
- * sandbox record, the image and the host.
+ * sandbox record, the image and the host, with the features of the OCI
+ * runtime the pod's handler really runs.
  */
 public final class OciSpecs implements ContainerSpecs {
 
     private final OciSpecGenerator generator = new OciSpecGenerator();
     private final SpecInput.HostFacts host;
+    private final ProbedRuntimes runtimes;
 
+    /** Every handler gets the runtime features {@code host} carries (tests with one runtime). */
     public OciSpecs(SpecInput.HostFacts host) {
+        this(host, null);
+    }
+
+    /**
+     * @param runtimes each handler's probed features; they replace {@code host.runtime()} for the
+     *                 pod's handler, so a container never asks a runtime for what it lacks
+     */
+    public OciSpecs(SpecInput.HostFacts host, ProbedRuntimes runtimes) {
         this.host = host;
+        this.runtimes = runtimes;
     }
 
     @Override
@@ -28,8 +41,12 @@ public final class OciSpecs implements ContainerSpecs {
                 new SpecInput.ImageDefaults(r.imageId(), r.imageName(), image.entrypoint(), image.cmd(),
                         image.env(), image.workingDir(), image.user()),
                 r.rootfs(), r.cgroupsPath(), namespaces(r), new SpecInput.PodFilePaths(s.resolvConfPath(),
-                s.hostnamePath(), s.hostsPath()), host);
+                s.hostnamePath(), s.hostsPath()), hostFor(s.runtimeHandler()));
         return generator.configJson(in);
+    }
+
+    SpecInput.HostFacts hostFor(String handler) {
+        return runtimes == null ? host : host.withRuntime(runtimes.forHandler(handler));
     }
 
     /**

@@ -82,6 +82,11 @@ public record SpecInput(String containerId, String sandboxId, ContainerConfig co
             lsm = lsm == null ? SecurityModules.none() : lsm;
         }
 
+        /** The same host with one runtime handler's features: a pod's handler decides what its containers may use. */
+        public HostFacts withRuntime(RuntimeFeatures features) {
+            return new HostFacts(boundingCapabilities, cgroupV2, oomScoreAdjFloor, extraAnnotations, features, lsm);
+        }
+
         /** Claims no optional runtime feature and no LSM: rro, idmap and user namespaces are refused. */
         public HostFacts(List<String> boundingCapabilities, boolean cgroupV2, int oomScoreAdjFloor,
                          Map<String, String> extraAnnotations) {
