@@ -55,6 +55,18 @@ public final class Ingest implements Closeable {
 
     /** Verifies size and digest, then makes the blob visible atomically. */
     public void commit() throws IOException {
+        verify();
+        channel.force(true);
+        channel.close();
+        store.commit(file, expected);
+        committed = true;
+    }
+
+    /**
+     * Checks that the bytes so far are exactly the expected blob, naming it
+     * when not. Ends the digest: call it once, and only {@link #close()} after.
+     */
+    public void verify() {
         Digest actual = Digest.fromBytes(sha.digest());
         if (written != expectedSize) {
             throw new FailedPreconditionException("blob " + expected + " is truncated or too long: got " + written
@@ -64,10 +76,6 @@ public final class Ingest implements Closeable {
             throw new FailedPreconditionException("blob " + expected + " failed verification: its content has digest "
                     + actual + "; discarded");
         }
-        channel.force(true);
-        channel.close();
-        store.commit(file, expected);
-        committed = true;
     }
 
     public Path file() {

@@ -46,7 +46,7 @@ public final class ImagePuller implements AutoCloseable {
     public ImagePuller(RegistryClient registry, ContentStore content, Snapshotter snapshots, ImageStore images,
             Leases leases, GarbageCollector gc, PullSettings settings, Clock clock) {
         this.s = new PullServices(registry, content, snapshots, images, leases, gc,
-                new BlobDownloads(content, registry), new UnpackLocks(), settings, clock);
+                new BlobDownloads(content, registry, snapshots), new UnpackLocks(), settings, clock);
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pull-watchdog");
             t.setDaemon(true);

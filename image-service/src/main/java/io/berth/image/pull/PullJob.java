@@ -9,6 +9,7 @@ import io.berth.image.registry.Credentials;
 import io.berth.image.registry.Descriptor;
 import io.berth.image.registry.FetchedContent;
 import io.berth.image.registry.ResolvedImage;
+import io.berth.image.snapshot.PreparedLayer;
 import io.berth.image.store.ImageRecord;
 import io.berth.image.store.LayerRecord;
 import io.berth.image.store.Leases;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One pull of one image, shared by every caller that asked for the same
  * reference with the same credentials meanwhile. Steps: resolve the
- * manifest, fetch the config, download layers in parallel, unpack them in
- * order (each on its parent), verify diff ids, record the image. Everything
+ * manifest, fetch the config, download and unpack layers in parallel (each
+ * into its own directory, as its bytes arrive), verify diff ids, commit them
+ * as snapshots in chain order, record the image. Everything
  * fetched is leased until the record is written, and released (so garbage
  * collection frees it) when the pull fails or is cancelled.
  */
@@ -204,12 +206,13 @@ final class PullJob {
             List<String> chainIds) throws IOException, InterruptedException {
         layersTotal = layers.size();
         bytesTotal = layers.stream().mapToLong(Descriptor::size).sum();
-        List<CompletableFuture<Path>> blobs = startDownloads(res, layers, chainIds);
+        List<BlobDownloads.Download> fetches = startDownloads(res, layers, chainIds);
         List<LayerRecord> out = new ArrayList<>();
+        // Layers download and unpack in parallel; they become snapshots in chain order.
         for (int i = 0; i < layers.size(); i++) {
             Descriptor d = layers.get(i);
             String parent = i == 0 ? null : chainIds.get(i - 1);
-            unpackOne(d, blobs.get(i), chainIds.get(i), parent, diffIds.get(i));
+            commitOne(d, fetches.get(i), chainIds.get(i), parent, diffIds.get(i));
             layersDone = i + 1;
             touch();
             out.add(new LayerRecord(d.digest().toString(), d.mediaType(), d.size(), diffIds.get(i), chainIds.get(i)));
@@ -217,34 +220,35 @@ final class PullJob {
         return out;
     }
 
-    private List<CompletableFuture<Path>> startDownloads(ResolvedImage res, List<Descriptor> layers,
+    /** One download (and unpack) per layer that has no snapshot yet; null for those that have one. */
+    private List<BlobDownloads.Download> startDownloads(ResolvedImage res, List<Descriptor> layers,
             List<String> chainIds) {
         BlobDownloads.Source src = new BlobDownloads.Source(res.endpoint(), ref, creds, s.settings().progressTimeout());
-        List<CompletableFuture<Path>> out = new ArrayList<>();
+        List<BlobDownloads.Download> out = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             Descriptor d = layers.get(i);
             // Lease first: once leased, what we see existing stays there.
             lease.snapshot(chainIds.get(i));
             lease.blob(d.digest().toString());
-            if (s.snapshots().exists(chainIds.get(i)) || s.content().has(d.digest())) {
-                out.add(CompletableFuture.completedFuture(s.content().path(d.digest())));
+            if (s.snapshots().exists(chainIds.get(i))) {
+                out.add(null);
                 continue;
             }
             BlobDownloads.Download dl = s.downloads().acquire(d, src, downloadSlots);
             synchronized (downloads) {
                 downloads.add(dl);
             }
-            out.add(dl.done);
+            out.add(dl);
         }
         return out;
     }
 
-    private void unpackOne(Descriptor d, CompletableFuture<Path> blob, String chainId, String parent, String diffId)
+    private void commitOne(Descriptor d, BlobDownloads.Download dl, String chainId, String parent, String diffId)
             throws IOException, InterruptedException {
-        if (s.snapshots().exists(chainId)) {
+        if (dl == null || s.snapshots().exists(chainId)) {
             return;
         }
-        Path path = await(blob);
+        Path blob = await(dl.done);
         ReentrantLock lock = s.unpackLocks().lockFor(chainId);
         lock.lockInterruptibly();
         unpacking = true;
@@ -252,15 +256,34 @@ final class PullJob {
             if (s.snapshots().exists(chainId)) {
                 return;
             }
-            String actual = s.snapshots().unpack(chainId, parent, path, d.mediaType());
-            if (!diffId.equals(actual)) {
-                s.snapshots().remove(chainId);
-                throw new FailedPreconditionException("layer " + d.digest() + " of " + ref + " unpacks to diff id "
-                        + actual + " but the image config says " + diffId);
+            PreparedLayer layer = s.downloads().takeLayer(dl);
+            if (layer == null) {
+                unpackAgain(d, blob, chainId, parent, diffId); // another pull took it, for another chain
+                return;
+            }
+            try (layer) {
+                checkDiffId(d, diffId, layer.diffId());
+                s.snapshots().commit(layer, chainId, parent);
             }
         } finally {
             unpacking = false;
             lock.unlock();
+        }
+    }
+
+    private void unpackAgain(Descriptor d, Path blob, String chainId, String parent, String diffId)
+            throws IOException {
+        String actual = s.snapshots().unpack(chainId, parent, blob, d.mediaType());
+        if (!diffId.equals(actual)) {
+            s.snapshots().remove(chainId);
+            checkDiffId(d, diffId, actual);
+        }
+    }
+
+    private void checkDiffId(Descriptor d, String expected, String actual) {
+        if (!expected.equals(actual)) {
+            throw new FailedPreconditionException("layer " + d.digest() + " of " + ref + " unpacks to diff id "
+                    + actual + " but the image config says " + expected);
         }
     }
 

@@ -3,8 +3,12 @@ package io.berth.image.snapshot;
 import io.berth.common.error.FailedPreconditionException;
 import io.berth.common.fs.AtomicFiles;
 import io.berth.common.os.Libc;
+import io.berth.common.error.InvalidArgumentException;
+import io.berth.image.unpack.LayerCompression;
 import io.berth.image.unpack.LayerUnpacker;
+import io.berth.image.unpack.TarFormatException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -77,36 +81,125 @@ public final class OverlaySnapshotter implements Snapshotter {
 
     @Override
     public String unpack(String chainId, String parentChainId, Path blob, String mediaType) throws IOException {
+        checkIds(chainId, parentChainId);
+        return flights.run(chainId, () -> {
+            Optional<SnapshotRecord> done = record(chainId);
+            if (done.isPresent()) {
+                return done.get().diffId();
+            }
+            requireParent(chainId, parentChainId);
+            try (InputStream in = Files.newInputStream(blob)) {
+                return commit(prepare(in, mediaType, blob.getFileName().toString(), true), chainId, parentChainId);
+            }
+        });
+    }
+
+    private static void checkIds(String chainId, String parentChainId) {
         ChainIds.check("chain id", chainId);
         if (parentChainId != null) {
             ChainIds.check("parent chain id", parentChainId);
         }
-        return flights.run(chainId, () -> {
-            Optional<SnapshotRecord> done = record(chainId);
-            return done.isPresent() ? done.get().diffId() : unpackNew(chainId, parentChainId, blob, mediaType);
-        });
     }
 
-    private String unpackNew(String chainId, String parent, Path blob, String mediaType) throws IOException {
-        requireParent(chainId, parent);
+    @Override
+    public PreparedLayer prepare(InputStream compressed, String mediaType, String label, boolean readAhead)
+            throws IOException {
+        LayerCompression compression = LayerCompression.forMediaType(mediaType);
         String name = TMP + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
         Path tmp = dir.resolve(name);
         activeTemps.add(name);
         try {
             Path fs = Files.createDirectories(tmp.resolve(FS));
             Libc.chmod(fs.toString(), 0755);
-            LayerUnpacker.Result r = unpacker.unpack(blob, mediaType, fs);
-            SnapshotRecord rec = new SnapshotRecord(0, chainId, parent, r.diffId(), r.fileBytes());
-            AtomicFiles.writeString(tmp.resolve(META), rec.toText());
-            commit(tmp, rec);
-            LOG.info("unpacked {} ({} bytes of tar, {} entries) as {}", chainId, r.tarBytes(), r.entries(),
-                    rec.diffId());
-            return r.diffId();
+            return new Prepared(name, unpacker.unpack(compressed, compression, fs, readAhead));
+        } catch (TarFormatException e) {
+            discard(name, e);
+            throw new InvalidArgumentException("layer " + label + " (" + mediaType
+                    + ") is not a readable tar stream: " + e.getMessage(), e);
         } catch (IOException | RuntimeException | Error e) {
-            deleteQuietly(tmp, e);
+            discard(name, e);
             throw e;
+        }
+    }
+
+    @Override
+    public String commit(PreparedLayer layer, String chainId, String parentChainId) throws IOException {
+        if (!(layer instanceof Prepared p) || !p.take()) {
+            throw new IllegalStateException("layer " + layer + " was not prepared here or is used up");
+        }
+        try {
+            checkIds(chainId, parentChainId);
+            Optional<SnapshotRecord> done = record(chainId);
+            if (done.isPresent()) {
+                return done.get().diffId();
+            }
+            requireParent(chainId, parentChainId);
+            Path tmp = dir.resolve(p.name);
+            ParentDirs.copyFromLowers(tmp.resolve(FS), p.result.implicitDirs(),
+                    parentChainId == null ? List.of() : lowerDirs(parentChainId));
+            SnapshotRecord rec = new SnapshotRecord(0, chainId, parentChainId, p.result.diffId(),
+                    p.result.fileBytes());
+            AtomicFiles.writeString(tmp.resolve(META), rec.toText());
+            Optional<String> raced = commit(tmp, rec);
+            if (raced.isPresent()) {
+                return raced.get();
+            }
+            LOG.info("unpacked {} ({} bytes of tar, {} entries) as {}", chainId, p.result.tarBytes(),
+                    p.result.entries(), rec.diffId());
+            return rec.diffId();
+        } finally {
+            // After a successful commit the directory is gone from under tmp-; otherwise it goes now.
+            discard(p.name, null);
+        }
+    }
+
+    /** Removes an uncommitted unpack directory (a no-op once committed, since it was renamed). */
+    private void discard(String name, Throwable cause) {
+        try {
+            AtomicFiles.deleteTree(dir.resolve(name));
+        } catch (IOException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
+            } else {
+                LOG.warn("cannot remove the unused layer directory {}: {}", name, e.getMessage());
+            }
         } finally {
             activeTemps.remove(name);
+        }
+    }
+
+    /** One unpacked, uncommitted layer under root/snapshots/tmp-&lt;rnd&gt;. */
+    private final class Prepared implements PreparedLayer {
+        final String name;
+        final LayerUnpacker.Result result;
+        private boolean used;
+
+        Prepared(String name, LayerUnpacker.Result result) {
+            this.name = name;
+            this.result = result;
+        }
+
+        @Override
+        public String diffId() {
+            return result.diffId();
+        }
+
+        synchronized boolean take() {
+            boolean was = used;
+            used = true;
+            return !was;
+        }
+
+        @Override
+        public void close() {
+            if (take()) {
+                discard(name, null);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return name;
         }
     }
 
@@ -117,8 +210,13 @@ public final class OverlaySnapshotter implements Snapshotter {
         }
     }
 
-    private void commit(Path tmp, SnapshotRecord rec) throws IOException {
+    /** Renames the unpack into place; returns the recorded diff id instead if another commit won. */
+    private Optional<String> commit(Path tmp, SnapshotRecord rec) throws IOException {
         synchronized (lock) {
+            SnapshotRecord other = byChain.get(rec.chainId());
+            if (other != null) {
+                return Optional.of(other.diffId());
+            }
             // The parent may have been removed while this layer was unpacking.
             requireParent(rec.chainId(), rec.parent());
             int id = nextId;
@@ -127,6 +225,7 @@ public final class OverlaySnapshotter implements Snapshotter {
             nextId = id + 1;
             byChain.put(rec.chainId(), new SnapshotRecord(id, rec.chainId(), rec.parent(), rec.diffId(),
                     rec.usageBytes()));
+            return Optional.empty();
         }
     }
 
@@ -248,13 +347,5 @@ public final class OverlaySnapshotter implements Snapshotter {
             return -1;
         }
         return Integer.parseInt(name);
-    }
-
-    private static void deleteQuietly(Path p, Throwable cause) {
-        try {
-            AtomicFiles.deleteTree(p);
-        } catch (IOException e) {
-            cause.addSuppressed(e);
-        }
     }
 }

@@ -44,6 +44,10 @@ final class EntryWriter {
         return fileBytes;
     }
 
+    List<String> implicitDirs() {
+        return tree.implicitDirs();
+    }
+
     void write(TarEntry e, InputStream content) throws UnsafeEntryException, IOException {
         List<String> components = LayerPath.components(e.name());
         if (components.isEmpty()) {
@@ -66,6 +70,9 @@ final class EntryWriter {
             removeExisting(p);
         }
         create(p, e, content, keepDir);
+        if (e.type() == TarEntry.Type.DIRECTORY) {
+            tree.explicitDir(p);
+        }
         if (e.type() != TarEntry.Type.HARDLINK) {
             applyMetadata(p, e); // a hardlink shares the inode its target already set up
         }

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Unpacks one layer blob into an empty directory and computes its diff id on
@@ -20,22 +21,32 @@ import java.nio.file.Path;
  */
 public final class LayerUnpacker {
 
-    /** What one unpack produced. {@code tarBytes} is the uncompressed length. */
-    public record Result(String diffId, long tarBytes, long entries, long fileBytes) {
+    /**
+     * What one unpack produced. {@code tarBytes} is the uncompressed length;
+     * {@code implicitDirs} are the directories made for members below them
+     * that had no member of their own, relative to the root, parents first.
+     */
+    public record Result(String diffId, long tarBytes, long entries, long fileBytes, List<String> implicitDirs) {
     }
 
     public Result unpack(Path blob, String mediaType, Path dir) throws IOException {
         LayerCompression compression = LayerCompression.forMediaType(mediaType);
         try (InputStream in = Files.newInputStream(blob)) {
-            return unpack(in, compression, dir);
+            return unpack(in, compression, dir, true);
         } catch (TarFormatException e) {
             throw new InvalidArgumentException("layer " + blob.getFileName() + " (" + mediaType
                     + ") is not a readable tar stream: " + e.getMessage(), e);
         }
     }
 
-    /** Reads {@code compressed} to its end; the caller closes it. */
-    public Result unpack(InputStream compressed, LayerCompression compression, Path dir) throws IOException {
+    /**
+     * Reads {@code compressed} to its end; the caller closes it. With
+     * {@code readAhead}, decompression runs on a thread of its own; only for
+     * sources that never block for long (a file), since that thread can
+     * only be stopped between reads.
+     */
+    public Result unpack(InputStream compressed, LayerCompression compression, Path dir, boolean readAhead)
+            throws IOException {
         DigestingInputStream digesting;
         try {
             digesting = new DigestingInputStream(compression.decompress(compressed));
@@ -43,7 +54,7 @@ public final class LayerUnpacker {
             // The gzip header is read eagerly: a bad one shows up here.
             throw new TarFormatException("cannot decompress layer: " + e.getMessage(), e);
         }
-        try (ReadAheadInputStream tar = new ReadAheadInputStream(digesting)) {
+        try (InputStream tar = readAhead ? new ReadAheadInputStream(digesting) : digesting) {
             TarReader reader = new TarReader(tar);
             EntryWriter writer = new EntryWriter(new SnapshotTree(dir));
             long entries = 0;
@@ -56,7 +67,8 @@ public final class LayerUnpacker {
             // The diff id covers the whole stream, padding after the end marker too.
             tar.transferTo(OutputStream.nullOutputStream());
             writer.finish();
-            return new Result(digesting.digest(), digesting.count(), entries, writer.fileBytes());
+            return new Result(digesting.digest(), digesting.count(), entries, writer.fileBytes(),
+                    writer.implicitDirs());
         }
     }
 

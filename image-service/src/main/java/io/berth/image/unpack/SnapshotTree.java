@@ -27,6 +27,9 @@ final class SnapshotTree {
 
     private final Path root;
     private final Set<String> checkedDirs = new HashSet<>();
+    // Directories made only because a member lay below them (no member of their own): their
+    // attributes are ours, not the image's, and the snapshotter takes them from the lower layers.
+    private final Set<String> implicitDirs = new HashSet<>();
 
     SnapshotTree(Path root) {
         this.root = root.toAbsolutePath();
@@ -51,6 +54,7 @@ final class SnapshotTree {
             if (a == null) {
                 Files.createDirectory(dir);
                 Libc.chmod(dir.toString(), 0755); // not subject to our umask
+                implicitDirs.add(rel.substring(0, rel.length() - 1));
             } else if (a.isSymbolicLink()) {
                 throw new UnsafeEntryException("goes through the symlink \"" + rel + "\"");
             } else if (!a.isDirectory()) {
@@ -83,6 +87,18 @@ final class SnapshotTree {
     void remove(Path p) throws IOException {
         AtomicFiles.deleteTree(p);
         checkedDirs.clear();
+        String rel = root.relativize(p).toString();
+        implicitDirs.removeIf(d -> d.equals(rel) || d.startsWith(rel + "/"));
+    }
+
+    /** A directory member arrived for {@code p}: its attributes are the image's from now on. */
+    void explicitDir(Path p) {
+        implicitDirs.remove(root.relativize(p).toString());
+    }
+
+    /** Relative paths of the directories this layer made without a member of their own, parents first. */
+    List<String> implicitDirs() {
+        return implicitDirs.stream().sorted().toList();
     }
 
     static BasicFileAttributes lstat(Path p) throws IOException {

@@ -3,6 +3,7 @@ package io.berth.image.testing;
 import com.github.luben.zstd.ZstdInputStream;
 import io.berth.common.error.FailedPreconditionException;
 import io.berth.image.ref.Digest;
+import io.berth.image.snapshot.PreparedLayer;
 import io.berth.image.snapshot.Snapshotter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +28,9 @@ public final class FakeSnapshotter implements Snapshotter {
 
     private final Map<String, String> parents = new ConcurrentHashMap<>();
     public final AtomicInteger unpacks = new AtomicInteger();
+    public final AtomicInteger prepared = new AtomicInteger();
+    /** Prepared layers closed; a committed one is not counted (commit uses it up). */
+    public final AtomicInteger discarded = new AtomicInteger();
 
     @Override
     public boolean exists(String chainId) {
@@ -47,6 +51,52 @@ public final class FakeSnapshotter implements Snapshotter {
         unpacks.incrementAndGet();
         parents.putIfAbsent(chainId, parentChainId == null ? "" : parentChainId);
         return Digest.fromBytes(sha.digest()).toString();
+    }
+
+    @Override
+    public PreparedLayer prepare(InputStream compressed, String mediaType, String label, boolean readAhead)
+            throws IOException {
+        MessageDigest sha = Digest.newMessageDigest();
+        InputStream in = new DigestInputStream(decompress(compressed, mediaType), sha);
+        in.transferTo(java.io.OutputStream.nullOutputStream());
+        String diffId = Digest.fromBytes(sha.digest()).toString();
+        prepared.incrementAndGet();
+        return new Layer(diffId);
+    }
+
+    private final class Layer implements PreparedLayer {
+        private final String diffId;
+        private boolean used;
+
+        Layer(String diffId) {
+            this.diffId = diffId;
+        }
+
+        @Override
+        public String diffId() {
+            return diffId;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!used) {
+                used = true;
+                discarded.incrementAndGet();
+            }
+        }
+    }
+
+    @Override
+    public synchronized String commit(PreparedLayer layer, String chainId, String parentChainId) {
+        if (parentChainId != null && !exists(parentChainId)) {
+            throw new FailedPreconditionException("parent " + parentChainId + " of " + chainId + " is not committed");
+        }
+        synchronized (layer) {
+            ((Layer) layer).used = true;
+        }
+        unpacks.incrementAndGet();
+        parents.putIfAbsent(chainId, parentChainId == null ? "" : parentChainId);
+        return layer.diffId();
     }
 
     /** Commits a snapshot without a blob, for tests that only need the tree. */

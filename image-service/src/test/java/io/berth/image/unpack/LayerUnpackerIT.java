@@ -33,7 +33,7 @@ class LayerUnpackerIT {
 
     private Path unpack(byte[] tar) throws IOException {
         Path dir = Files.createDirectory(tmp.resolve("fs"));
-        new LayerUnpacker().unpack(new ByteArrayInputStream(tar), LayerCompression.NONE, dir);
+        new LayerUnpacker().unpack(new ByteArrayInputStream(tar), LayerCompression.NONE, dir, true);
         return dir;
     }
 
