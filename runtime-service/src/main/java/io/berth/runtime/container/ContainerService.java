@@ -197,8 +197,9 @@ public final class ContainerService implements PodContainers {
         if (ns.getPid() != io.berth.cri.v1.NamespaceMode.TARGET) {
             return null;
         }
-        Container target = find(ns.getTargetId()).orElseThrow(() -> new NotFoundException(
-                "target container \"" + ns.getTargetId() + "\" of the pid namespace not found"));
+        // A bad target is a bad request field, not a missing object of this RPC (issue #8, bad input).
+        Container target = findQuietly(ns.getTargetId()).orElseThrow(() -> new InvalidArgumentException(
+                "namespace_options.target_id: container \"" + ns.getTargetId() + "\" not found"));
         if (target.state() != ContainerState.RUNNING || target.process() == null) {
             throw new FailedPreconditionException("target container " + target.id()
                     + " of the pid namespace is not running: it is " + target.state());
