@@ -66,6 +66,6 @@ public final class OciSpecs implements ContainerSpecs {
         } else if (NamespaceMode.POD.name().equals(mode) && ns.infra() != null) {
             pidPath = ns.infra().pidNamespacePath();
         }
-        return new SpecInput.NamespacePlan(ns.netns(), ns.ipc(), ns.uts(), pidPath, hostPid, null);
+        return new SpecInput.NamespacePlan(ns.netns(), ns.ipc(), ns.uts(), pidPath, hostPid, ns.shm());
     }
 }

@@ -90,6 +90,19 @@ public final class LinuxPodNamespaces implements PodNamespaces {
     }
 
     @Override
+    public void mountShm(Path dir, long sizeBytes) throws IOException {
+        Files.createDirectories(dir);
+        Libc.mount("shm", dir.toString(), "tmpfs", Libc.MS_NOSUID | Libc.MS_NODEV | Libc.MS_NOEXEC,
+                "mode=1777,size=" + sizeBytes);
+    }
+
+    @Override
+    public void unmountShm(Path dir) throws IOException {
+        // The same undo as a pin: detach (a container may still hold it while it dies), then the directory.
+        unpin(dir);
+    }
+
+    @Override
     public boolean isPinned(Path pin) {
         try {
             // A namespace bind mount lives on nsfs, whose device is the one of /proc/self/ns/*.

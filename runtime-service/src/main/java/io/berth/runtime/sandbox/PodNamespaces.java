@@ -29,6 +29,16 @@ public interface PodNamespaces {
     /** Unmounts and deletes a pin. A missing pin is fine (idempotent). */
     void unpin(Path pin) throws IOException;
 
+    /**
+     * Mounts a fresh tmpfs of {@code sizeBytes} at {@code dir} (created if
+     * missing) for the pod's containers to share as /dev/shm: mode 1777,
+     * nosuid, nodev, noexec, as a container's own /dev/shm would be.
+     */
+    void mountShm(Path dir, long sizeBytes) throws IOException;
+
+    /** Unmounts the pod's /dev/shm and deletes its directory; a missing one is fine (idempotent). */
+    void unmountShm(Path dir) throws IOException;
+
     /** Whether {@code pin} still holds a namespace (gone after a reboot). */
     boolean isPinned(Path pin);
 

@@ -28,6 +28,9 @@ final class SandboxCreator {
     /** kubelet's own value for the pod's infra: least likely to be OOM-killed. */
     static final int INFRA_OOM_SCORE_ADJ = -998;
 
+    /** /dev/shm size when nothing asks otherwise: 64 MiB, as Docker and containerd give it. */
+    static final long SHM_SIZE = 64L * 1024 * 1024;
+
     private final SandboxService.Deps deps;
     private final RecordStore<Sandbox> store;
     private final NameRegistrar names;
@@ -94,6 +97,7 @@ final class SandboxCreator {
         Sandbox withCgroup = createCgroup(rec, plan, rb);
         step(rec, "pin the IPC and UTS namespaces", () -> pinNamespaces(rec, plan, rb));
         step(rec, "apply sysctls", () -> applySysctls(rec, plan, NamespaceKind.IPC));
+        step(rec, "mount the pod's /dev/shm", () -> mountShm(rec, rb));
         return plan.sharedPid() ? startInfra(withCgroup, rb) : withCgroup;
     }
 
@@ -111,10 +115,11 @@ final class SandboxCreator {
         String ipc = plan.hostIpc() ? null : l.pin(id, NamespaceKind.IPC).toString();
         // Host-network pods keep the node's hostname, so its UTS namespace too.
         String uts = plan.hostNetwork() ? null : l.pin(id, NamespaceKind.UTS).toString();
+        String shm = plan.hostIpc() ? SandboxNamespaces.HOST_SHM : l.shm(id).toString();
         PodCgroup cgroup = deps.cgroups().plan(cgroupRequest(id, plan));
         return new Sandbox(id, plan.metadata(), SandboxState.CREATING, wallClockNanos(), plan.runtimeHandler(),
                 plan.config().getLabelsMap(), plan.config().getAnnotationsMap(),
-                new SandboxNamespaces(netns, ipc, uts, plan.pidMode(), null), SandboxNetwork.none(), cgroup,
+                new SandboxNamespaces(netns, ipc, uts, plan.pidMode(), null, shm), SandboxNetwork.none(), cgroup,
                 l.filesDir(id).toString(), plan.config().toByteArray());
     }
 
@@ -147,6 +152,17 @@ final class SandboxCreator {
             }
         });
         deps.namespaces().createPinned(new PodNamespaces.PinRequest(ipc, uts, plan.hostname()));
+    }
+
+    /** The pod's /dev/shm, inside the state dir whose undo is registered already (and runs after this one). */
+    private void mountShm(Sandbox rec, Rollback rb) throws IOException {
+        SandboxNamespaces ns = rec.namespaces();
+        if (!ns.ownShm()) {
+            return;
+        }
+        Path dir = Path.of(ns.shm());
+        rb.add("/dev/shm " + dir, () -> deps.namespaces().unmountShm(dir));
+        deps.namespaces().mountShm(dir, SHM_SIZE);
     }
 
     private void createNetns(Sandbox rec, Rollback rb) throws IOException {

@@ -10,14 +10,30 @@ package io.berth.runtime.sandbox;
  * @param uts    pinned UTS namespace, null for hostNetwork (the host's hostname)
  * @param pidMode the pod's PID namespace mode: POD, CONTAINER, NODE or TARGET
  * @param infra  the infra process when pidMode is POD, else null
+ * @param shm    what the pod's containers bind at /dev/shm: the pod's own tmpfs, or the host's
+ *               /dev/shm for hostIPC (shared memory belongs with the IPC namespace); null in
+ *               records written before pods had one, whose containers keep a private tmpfs
  */
-public record SandboxNamespaces(String netns, String ipc, String uts, String pidMode, InfraProcess infra) {
+public record SandboxNamespaces(String netns, String ipc, String uts, String pidMode, InfraProcess infra,
+                                String shm) {
+
+    /** The host's /dev/shm, which hostIPC pods share with the node. */
+    public static final String HOST_SHM = "/dev/shm";
+
+    public SandboxNamespaces(String netns, String ipc, String uts, String pidMode, InfraProcess infra) {
+        this(netns, ipc, uts, pidMode, infra, null);
+    }
 
     public boolean hostNetwork() {
         return netns == null;
     }
 
+    /** Whether berth mounted a tmpfs for this pod (and so must unmount it). */
+    public boolean ownShm() {
+        return shm != null && !HOST_SHM.equals(shm);
+    }
+
     public SandboxNamespaces withInfra(InfraProcess p) {
-        return new SandboxNamespaces(netns, ipc, uts, pidMode, p);
+        return new SandboxNamespaces(netns, ipc, uts, pidMode, p, shm);
     }
 }

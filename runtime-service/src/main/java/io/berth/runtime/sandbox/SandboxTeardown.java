@@ -46,6 +46,8 @@ final class SandboxTeardown {
         RuntimeException failure = null;
         try {
             stopProcesses(s);
+            // Nothing of the pod runs any more: its shared memory goes now, as containerd frees it at Stop.
+            unmountShm(s, "StopPodSandbox");
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -72,6 +74,14 @@ final class SandboxTeardown {
         }
     }
 
+    /** Idempotent; never deletes the state dir while the tmpfs is still mounted there (the step throws first). */
+    private void unmountShm(Sandbox s, String rpc) {
+        if (s.namespaces().ownShm()) {
+            Path dir = Path.of(s.namespaces().shm());
+            step(s, rpc, "unmount the pod's /dev/shm " + dir, () -> deps.namespaces().unmountShm(dir));
+        }
+    }
+
     private void releaseNetwork(Sandbox s) {
         step(s, "StopPodSandbox", "tear down the pod network (CNI DEL)", () -> deps.network().tearDown(s.id()));
         step(s, "StopPodSandbox", "remove the network namespace", () -> deps.network().removeNetns(s.id()));
@@ -86,6 +96,7 @@ final class SandboxTeardown {
                 step(s, "RemovePodSandbox", "unpin " + pin, () -> deps.namespaces().unpin(Path.of(pin)));
             }
         }
+        unmountShm(s, "RemovePodSandbox");
         Path stateDir = deps.layout().stateDir(s.id());
         step(s, "RemovePodSandbox", "delete " + stateDir, () -> AtomicFiles.deleteTree(stateDir));
         step(s, "RemovePodSandbox", "remove the pod cgroup " + s.cgroup().path().value(),
@@ -105,6 +116,9 @@ final class SandboxTeardown {
             rb.add("files", () -> AtomicFiles.deleteTree(Path.of(s.filesDir())));
             rb.add("pod cgroup", () -> deps.cgroups().remove(s.cgroup()));
             rb.add("state dir", () -> AtomicFiles.deleteTree(deps.layout().stateDir(s.id())));
+            if (s.namespaces().ownShm()) {
+                rb.add("/dev/shm", () -> deps.namespaces().unmountShm(Path.of(s.namespaces().shm())));
+            }
             for (String pin : new String[] {s.namespaces().ipc(), s.namespaces().uts()}) {
                 if (pin != null) {
                     rb.add("pin " + pin, () -> deps.namespaces().unpin(Path.of(pin)));

@@ -30,10 +30,12 @@ final class Fakes {
     /** Pins are plain files, so that the service's directory cleanup is exercised too. */
     static final class Namespaces implements PodNamespaces {
         final Set<Path> pinned = ConcurrentHashMap.newKeySet();
+        final Map<Path, Long> shms = new ConcurrentHashMap<>();
         final Map<Path, String> hostnames = new ConcurrentHashMap<>();
         final Map<String, String> sysctlsWritten = new ConcurrentHashMap<>();
         final Set<String> knownSysctls = ConcurrentHashMap.newKeySet();
         volatile boolean failCreate;
+        volatile boolean failShm;
 
         Namespaces() {
             knownSysctls.addAll(List.of("net.ipv4.ip_forward", "net.ipv4.ping_group_range", "kernel.shmmax",
@@ -61,6 +63,21 @@ final class Fakes {
         public void unpin(Path pin) throws IOException {
             pinned.remove(pin);
             Files.deleteIfExists(pin);
+        }
+
+        @Override
+        public void mountShm(Path dir, long sizeBytes) throws IOException {
+            Files.createDirectories(dir);
+            if (failShm) {
+                throw new IOException("injected: mount tmpfs failed");
+            }
+            shms.put(dir, sizeBytes);
+        }
+
+        @Override
+        public void unmountShm(Path dir) throws IOException {
+            shms.remove(dir);
+            Files.deleteIfExists(dir);
         }
 
         @Override

@@ -182,6 +182,9 @@ final class RealPods {
         assertEquals(List.of(), (Host.runOk("iptables-save", "-t", "nat") + Host.runOk("iptables-save", "-t", "filter"))
                 .lines().filter(l -> l.contains(net.network)).toList(), "iptables rules left");
         assertEquals(List.of(), filesUnder(netnsDir), "netns pins left");
+        assertEquals(List.of(), Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .map(l -> l.split(" ")[4]).filter(m -> m.startsWith(state.toString())).toList(),
+                "pins or /dev/shm still mounted");
         assertEquals(List.of(), filesUnder(state.resolve("sandboxes")), "namespace pins left");
         assertEquals(List.of(), filesUnder(state.resolve("cni")), "CNI records left");
         assertEquals(List.of(), filesUnder(root.resolve("sandboxes")), "records or pod files left");

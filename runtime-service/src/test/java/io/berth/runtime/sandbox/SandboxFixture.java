@@ -70,9 +70,9 @@ final class SandboxFixture {
         return n;
     }
 
-    /** True when no fake holds anything: no pin, netns, lease, cgroup or infra process. */
+    /** True when no fake holds anything: no pin, /dev/shm, netns, lease, cgroup or infra process. */
     boolean nothingHeld() {
-        return namespaces.pinned.isEmpty() && network.netns.isEmpty() && network.leases.isEmpty()
+        return namespaces.pinned.isEmpty() && namespaces.shms.isEmpty() && network.netns.isEmpty() && network.leases.isEmpty()
                 && cgroups.created.isEmpty() && infra.running.isEmpty();
     }
 }

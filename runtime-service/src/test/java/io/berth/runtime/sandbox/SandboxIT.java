@@ -50,7 +50,10 @@ class SandboxIT {
         String ipc = s.namespaces().ipc();
         String uts = s.namespaces().uts();
         String netns = s.namespaces().netns();
-        assertTrue(Host.mounted(ipc) && Host.mounted(uts) && Host.mounted(netns));
+        String shm = s.namespaces().shm();
+        assertTrue(Host.mounted(ipc) && Host.mounted(uts) && Host.mounted(netns) && Host.mounted(shm));
+        assertEquals("tmpfs 1777", Host.runOk("stat", "-f", "-c", "%T", shm).strip() + " "
+                + Host.runOk("stat", "-c", "%a", shm).strip());
         assertTrue(netns.startsWith(pods.netnsDir + "/berth-"), netns);
         assertNotEquals(Host.runOk("readlink", "/proc/self/ns/ipc").strip(),
                 Host.runOk("nsenter", "--ipc=" + ipc, "readlink", "/proc/self/ns/ipc").strip());
@@ -64,7 +67,8 @@ class SandboxIT {
         assertTrue(Host.runOk("iptables-save", "-t", "nat").contains(pods.net.network), "ipMasq rules expected");
 
         svc.remove(s.id());
-        assertFalse(Files.exists(Path.of(ipc)) || Files.exists(Path.of(uts)) || Files.exists(Path.of(netns)));
+        assertFalse(Files.exists(Path.of(ipc)) || Files.exists(Path.of(uts)) || Files.exists(Path.of(netns))
+                || Files.exists(Path.of(shm)));
         assertFalse(pods.cgroupExists(s.cgroup().path().value()));
         assertEquals(List.of(), Host.portsOf(pods.net.bridge));
     }

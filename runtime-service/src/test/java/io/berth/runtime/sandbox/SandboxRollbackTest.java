@@ -32,6 +32,7 @@ class SandboxRollbackTest {
         return Stream.of(
                 Arguments.of("cgroup", (Consumer<SandboxFixture>) f -> f.cgroups.failCreate = true),
                 Arguments.of("ipc/uts pins", (Consumer<SandboxFixture>) f -> f.namespaces.failCreate = true),
+                Arguments.of("/dev/shm", (Consumer<SandboxFixture>) f -> f.namespaces.failShm = true),
                 Arguments.of("netns", (Consumer<SandboxFixture>) f -> f.network.failNetns = true),
                 Arguments.of("unknown sysctl", (Consumer<SandboxFixture>) f -> f.namespaces.knownSysctls.clear()),
                 Arguments.of("infra process", (Consumer<SandboxFixture>) f -> f.infra.failStart = true),
@@ -60,6 +61,7 @@ class SandboxRollbackTest {
         SandboxFixture healthy = fx;
         healthy.cgroups.failCreate = false;
         healthy.namespaces.failCreate = false;
+        healthy.namespaces.failShm = false;
         healthy.network.failNetns = false;
         healthy.network.failAdd = false;
         healthy.infra.failStart = false;

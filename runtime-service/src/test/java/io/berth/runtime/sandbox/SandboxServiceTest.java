@@ -46,6 +46,8 @@ class SandboxServiceTest {
         assertTrue(fx.network.netns.contains(s.id()));
         assertTrue(fx.cgroups.created.contains(s.cgroup().path().value()));
         assertNull(s.namespaces().infra(), "pid CONTAINER mode needs no infra process");
+        assertEquals(fx.state.resolve("sandboxes").resolve(s.id()).resolve("shm").toString(), s.namespaces().shm());
+        assertEquals(Map.of(Path.of(s.namespaces().shm()), 64L << 20), fx.namespaces.shms);
         assertEquals("search default.svc.cluster.local svc.cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n",
                 Files.readString(s.resolvConfPath()));
         assertEquals("web\n", Files.readString(s.hostnamePath()));
@@ -98,6 +100,10 @@ class SandboxServiceTest {
                 NamespaceMode.CONTAINER, NamespaceMode.NODE)).build(), "");
         assertNull(s.namespaces().ipc());
         assertNotNull(s.namespaces().uts());
+        assertEquals("/dev/shm", s.namespaces().shm(), "hostIPC pods share the node's /dev/shm");
+        assertTrue(fx.namespaces.shms.isEmpty());
+        svc.remove(s.id());
+        assertTrue(fx.nothingHeld());
     }
 
     @Test
@@ -159,6 +165,7 @@ class SandboxServiceTest {
         assertTrue(stopped.network().released());
         assertFalse(fx.network.leases.containsKey(s.id()));
         assertFalse(fx.network.netns.contains(s.id()));
+        assertTrue(fx.namespaces.shms.isEmpty(), "the pod's /dev/shm outlived StopPodSandbox");
         assertEquals(List.of("stopAll " + s.id()), fx.containers.calls);
         svc.stop(s.id());
         assertEquals(1, fx.network.dels.get(), "a second stop must not DEL again");
