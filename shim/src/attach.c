@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -14,9 +15,19 @@
 #include "crilog.h"
 #include "protocol.h"
 
-/* A client that cannot keep up loses its attach rather than stall the container. */
+/*
+ * A client that cannot keep up loses its attach rather than stall the container;
+ * with backpressure it is waited for until it is down to half of this.
+ */
 #define CLIENT_OUT_MAX (4u << 20)
 #define SHUTDOWN_FLUSH_MS 500
+
+static long long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
 
 int attach_listen(struct attach *a, const char *path, int epfd)
 {
@@ -100,14 +111,33 @@ static int flush_client(struct client *c)
 	return 0;
 }
 
+/*
+ * Blocks the whole loop on one client: nothing reads the process's output meanwhile,
+ * so the process stops at a full pipe or pty. Only a broken client ends the wait.
+ */
+static int wait_for_client(struct client *c)
+{
+	while (c->out.len > CLIENT_OUT_MAX / 2) {
+		struct pollfd p = {.fd = c->fd, .events = POLLOUT};
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			return -1;
+		if (flush_client(c) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 void attach_send(struct attach *a, struct client *c, uint8_t type, const void *p, uint32_t n)
 {
 	unsigned char h[FRAME_HEADER] = {type, (unsigned char)(n >> 24), (unsigned char)(n >> 16),
 					 (unsigned char)(n >> 8), (unsigned char)n};
 	buf_append(&c->out, h, sizeof h);
 	buf_append(&c->out, p, n);
+	int broken = flush_client(c) < 0;
+	if (!broken && c->out.len > CLIENT_OUT_MAX)
+		broken = !a->backpressure || wait_for_client(c) < 0;
 	/* Dropped by the caller, which may still be using c. */
-	if (flush_client(c) < 0 || c->out.len > CLIENT_OUT_MAX) {
+	if (broken) {
 		c->dead = 1;
 		return;
 	}
@@ -139,9 +169,10 @@ static int parse_frames(struct attach *a, struct client *c)
 			return -1;
 		if (c->in.len - off < FRAME_HEADER + n)
 			break;
-		if (h[0] == F_ATTACH)
+		if (h[0] == F_ATTACH) {
 			c->flags = n > 0 ? h[FRAME_HEADER] : (ATTACH_STDOUT | ATTACH_STDERR);
-		else
+			c->attached = 1;
+		} else
 			a->on_frame(a->ctx, c, h[0], (const char *)h + FRAME_HEADER, n);
 		off += FRAME_HEADER + n;
 		/* The callback may have paused input: leave the rest for later. */
@@ -198,6 +229,37 @@ void attach_pause_input(struct attach *a, int paused)
 	}
 }
 
+static int any_attached(const struct attach *a)
+{
+	for (const struct client *c = a->clients; c; c = c->next)
+		if (c->attached)
+			return 1;
+	return 0;
+}
+
+int attach_wait_first(struct attach *a, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	while (!any_attached(a)) {
+		long long left = deadline - now_ms();
+		if (left <= 0)
+			return -1;
+		struct epoll_event evs[8];
+		/* Only the listener and its clients are registered this early. */
+		int n = epoll_wait(a->epfd, evs, 8, (int)left);
+		if (n < 0 && errno != EINTR)
+			return -1;
+		for (int i = 0; i < n; i++) {
+			unsigned long long tag = evs[i].data.u64 >> 32;
+			if (tag == TAG_LISTEN)
+				attach_accept(a);
+			else if (tag == TAG_CLIENT)
+				attach_client_event(a, (int)(evs[i].data.u64 & 0xffffffffu), evs[i].events);
+		}
+	}
+	return 0;
+}
+
 void attach_close_listener(struct attach *a, const char *path)
 {
 	if (a->listen_fd >= 0) {
@@ -206,6 +268,24 @@ void attach_close_listener(struct attach *a, const char *path)
 		unlink(path);
 	}
 	a->listen_fd = -1;
+}
+
+/*
+ * Bounded in time, since a stuck client must not keep the shim alive; with
+ * backpressure the client is the exec's only reader and gets all of it, until
+ * its connection breaks.
+ */
+static void flush_at_exit(struct attach *a, struct client *c)
+{
+	long long deadline = now_ms() + SHUTDOWN_FLUSH_MS;
+	while (flush_client(c) == 0 && c->out.len) {
+		long long left = deadline - now_ms();
+		if (!a->backpressure && left <= 0)
+			return;
+		struct pollfd p = {.fd = c->fd, .events = POLLOUT};
+		if (poll(&p, 1, a->backpressure ? -1 : (int)left) < 0 && errno != EINTR)
+			return;
+	}
 }
 
 void attach_shutdown(struct attach *a, int exit_code)
@@ -218,15 +298,7 @@ void attach_shutdown(struct attach *a, int exit_code)
 		unsigned char h[FRAME_HEADER] = {F_EXIT, 0, 0, 0, 4};
 		buf_append(&c->out, h, sizeof h);
 		buf_append(&c->out, code, sizeof code);
-		/* Bounded: a stuck client must not keep the shim alive. */
-		for (int i = 0; i < SHUTDOWN_FLUSH_MS / 50 && c->out.len; i++) {
-			if (flush_client(c) < 0)
-				break;
-			if (c->out.len) {
-				struct pollfd p = {.fd = c->fd, .events = POLLOUT};
-				poll(&p, 1, 50);
-			}
-		}
+		flush_at_exit(a, c);
 		drop_client(a, c);
 	}
 }

@@ -11,6 +11,7 @@ struct client {
 	int flags;        /* ATTACH_* output subscriptions */
 	int events;       /* current epoll mask */
 	int dead;         /* failed or too slow: to be dropped */
+	int attached;     /* sent ATTACH (even with no stream): a reader is there */
 	struct buf in;
 	struct buf out;
 	struct client *next;
@@ -24,6 +25,7 @@ struct attach {
 	int listen_fd;
 	int epfd;
 	int input_paused; /* stdin backpressure: stop reading clients */
+	int backpressure; /* a client that falls behind is waited for, not dropped */
 	struct client *clients;
 	frame_fn on_frame;
 	close_fn on_close;
@@ -42,6 +44,11 @@ void attach_send(struct attach *a, struct client *c, uint8_t type, const void *p
 /* Output of the process to every subscribed client. */
 void attach_broadcast(struct attach *a, int stream, const char *p, size_t n);
 void attach_pause_input(struct attach *a, int paused);
+/*
+ * Serves only the socket until a client has sent ATTACH, for at most timeout_ms;
+ * -1 on timeout. Frames other than ATTACH reach on_frame as usual.
+ */
+int attach_wait_first(struct attach *a, int timeout_ms);
 /* Sends the exit frame, flushes for a bounded time and closes everything. */
 void attach_shutdown(struct attach *a, int exit_code);
 void attach_close_listener(struct attach *a, const char *path);

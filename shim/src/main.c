@@ -262,6 +262,13 @@ int main(int argc, char **argv)
 	setup_signals(&s);
 	setup_stdio(&s);
 	setup_monitor_io(&s);
+	/* A streaming exec: its reader comes first, and is waited for rather than dropped. */
+	if (s.opts.attach_first) {
+		s.mon.attach.backpressure = 1;
+		if (attach_wait_first(&s.mon.attach, s.opts.startup_timeout_s * 1000) < 0)
+			fail(&s, "setup", -1, "no client sent ATTACH on %s within %d s", s.opts.socket_path,
+			     s.opts.startup_timeout_s);
+	}
 	run_runtime(&s);
 	s.mon.watch_oom = s.opts.exec_process == NULL;
 	if (s.mon.watch_oom)

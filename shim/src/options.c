@@ -15,7 +15,7 @@
 
 enum { O_ID = 1, O_BUNDLE, O_RUNTIME, O_RUNTIME_ARG, O_LOG, O_EXIT_FILE, O_SOCKET,
        O_EXEC, O_TERMINAL, O_STDIN, O_STDIN_ONCE, O_NO_START, O_TIMEOUT,
-       O_STARTUP_TIMEOUT, O_SYNC_FD };
+       O_STARTUP_TIMEOUT, O_SYNC_FD, O_ATTACH_FIRST };
 
 static const struct option longopts[] = {
 	{"id", required_argument, NULL, O_ID},
@@ -33,6 +33,7 @@ static const struct option longopts[] = {
 	{"timeout", required_argument, NULL, O_TIMEOUT},
 	{"startup-timeout", required_argument, NULL, O_STARTUP_TIMEOUT},
 	{"sync-fd", required_argument, NULL, O_SYNC_FD},
+	{"attach-first", no_argument, NULL, O_ATTACH_FIRST},
 	{NULL, 0, NULL, 0},
 };
 
@@ -123,6 +124,10 @@ static int validate(struct options *o, char *err, size_t errlen)
 		return -1;
 	}
 	o->runtime = rt;
+	if (o->attach_first && !o->exec_process) {
+		snprintf(err, errlen, "--attach-first is for exec mode (--exec) only");
+		return -1;
+	}
 	if (o->exec_process) {
 		if (access(o->exec_process, R_OK) < 0) {
 			snprintf(err, errlen, "exec process file %s is not readable", o->exec_process);
@@ -167,6 +172,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		case O_STDIN: o->open_stdin = 1; break;
 		case O_STDIN_ONCE: o->stdin_once = 1; break;
 		case O_NO_START: o->no_start = 1; break;
+		case O_ATTACH_FIRST: o->attach_first = 1; break;
 		case O_TIMEOUT:
 		case O_STARTUP_TIMEOUT:
 		case O_SYNC_FD: {

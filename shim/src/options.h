@@ -20,6 +20,7 @@ struct options {
 	int open_stdin;
 	int stdin_once;
 	int no_start;
+	int attach_first;             /* exec mode: run it once a client sent ATTACH; wait for slow clients */
 	int exec_timeout_s;           /* 0: none */
 	int startup_timeout_s;
 	int sync_fd;

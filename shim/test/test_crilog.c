@@ -8,19 +8,9 @@
 
 #include "crilog.h"
 #include "util.h"
+#include "check.h"
 
-static int failures;
 static char dir[] = "/tmp/berth-crilog-test-XXXXXX";
-
-#define CHECK(cond, ...)                                                  \
-	do {                                                              \
-		if (!(cond)) {                                            \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                     \
-			fprintf(stderr, "\n");                            \
-			failures++;                                       \
-		}                                                         \
-	} while (0)
 
 /* The records of one stream, reassembled as the kubelet would: P parts joined, F ends a line. */
 struct parsed {

@@ -16,10 +16,11 @@ import java.util.Objects;
  * @param runtimeArgs    global runtime options placed before the subcommand, e.g. {@code --root=/run/x}
  * @param execTimeout    exec mode: kill the exec process tree after this long; null for none
  * @param startupTimeout how long the runtime's create/exec/start may take, enforced by the shim
+ * @param attachFirst    exec mode: run it once a client attached, and wait for slow clients (streaming exec)
  */
 public record ShimConfig(String id, Path bundle, Path execProcess, String runtime, List<String> runtimeArgs,
                          Path logPath, Path exitFile, Path socket, Stdio stdio, boolean noStart,
-                         Duration execTimeout, Duration startupTimeout) {
+                         Duration execTimeout, Duration startupTimeout, boolean attachFirst) {
 
     /** How the process's stdio is wired. */
     public record Stdio(boolean terminal, boolean stdin, boolean stdinOnce) {
@@ -40,6 +41,13 @@ public record ShimConfig(String id, Path bundle, Path execProcess, String runtim
         startupTimeout = startupTimeout == null ? Duration.ofSeconds(60) : startupTimeout;
     }
 
+    public ShimConfig(String id, Path bundle, Path execProcess, String runtime, List<String> runtimeArgs,
+                      Path logPath, Path exitFile, Path socket, Stdio stdio, boolean noStart,
+                      Duration execTimeout, Duration startupTimeout) {
+        this(id, bundle, execProcess, runtime, runtimeArgs, logPath, exitFile, socket, stdio, noStart, execTimeout,
+                startupTimeout, false);
+    }
+
     /** A container started by create + start. */
     public static ShimConfig container(String id, Path bundle, Path logPath, Path exitFile, Path socket) {
         return new ShimConfig(id, bundle, null, null, null, logPath, exitFile, socket, null, false, null, null);
@@ -52,22 +60,28 @@ public record ShimConfig(String id, Path bundle, Path execProcess, String runtim
 
     public ShimConfig withRuntime(String binary, List<String> globalArgs) {
         return new ShimConfig(id, bundle, execProcess, binary, globalArgs, logPath, exitFile, socket, stdio,
-                noStart, execTimeout, startupTimeout);
+                noStart, execTimeout, startupTimeout, attachFirst);
     }
 
     public ShimConfig withStdio(Stdio io) {
         return new ShimConfig(id, bundle, execProcess, runtime, runtimeArgs, logPath, exitFile, socket, io,
-                noStart, execTimeout, startupTimeout);
+                noStart, execTimeout, startupTimeout, attachFirst);
     }
 
     public ShimConfig withTimeouts(Duration exec, Duration startup) {
         return new ShimConfig(id, bundle, execProcess, runtime, runtimeArgs, logPath, exitFile, socket, stdio,
-                noStart, exec, startup);
+                noStart, exec, startup, attachFirst);
     }
 
     public ShimConfig withNoStart() {
         return new ShimConfig(id, bundle, execProcess, runtime, runtimeArgs, logPath, exitFile, socket, stdio,
-                true, execTimeout, startupTimeout);
+                true, execTimeout, startupTimeout, attachFirst);
+    }
+
+    /** Streaming exec: the shim runs the process only after a client attached (shim/PROTOCOL.md, "Exec mode"). */
+    public ShimConfig withAttachFirst() {
+        return new ShimConfig(id, bundle, execProcess, runtime, runtimeArgs, logPath, exitFile, socket, stdio,
+                noStart, execTimeout, startupTimeout, true);
     }
 
     /** The shim's argv after the binary. */
@@ -94,6 +108,9 @@ public record ShimConfig(String id, Path bundle, Path execProcess, String runtim
         }
         if (noStart) {
             a.add("--no-start");
+        }
+        if (attachFirst) {
+            a.add("--attach-first");
         }
         if (execTimeout != null && !execTimeout.isZero()) {
             // Whole seconds, rounded up: the CRI gives exec timeouts in seconds anyway.
