@@ -4,6 +4,7 @@ import io.berth.runtime.config.BerthConfig;
 import io.berth.runtime.config.ConfigException;
 import io.berth.runtime.config.ConfigLoader;
 import io.berth.runtime.config.DefaultConfigWriter;
+import io.berth.runtime.gc.GcCommand;
 import io.berth.runtime.server.StartupException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,9 +46,14 @@ public final class Berthd {
         if (cmd.words().size() == 2 && cmd.words().get(0).equals(AotTraining.CLIENT_COMMAND)) {
             return AotTraining.client(java.nio.file.Path.of(cmd.words().get(1)), err);
         }
-        // Subcommands are words; "gc" and others will join this switch.
+        if (cmd.dryRun() && !cmd.words().equals(java.util.List.of("gc"))) {
+            err.println("berthd: --dry-run goes with gc");
+            return EXIT_USAGE;
+        }
+        // Subcommands are words.
         return switch (String.join(" ", cmd.words())) {
             case "" -> serve(cmd, err);
+            case "gc" -> gc(cmd, out, err);
             case "config default" -> {
                 out.print(DefaultConfigWriter.write(BerthConfig.defaults()));
                 yield EXIT_OK;
@@ -75,12 +81,34 @@ public final class Berthd {
         return effective;
     }
 
-    private static int serve(CommandLine cmd, PrintStream err) {
-        BerthConfig config;
+    /** The effective config, or null after saying on {@code err} what is wrong with it. */
+    private static BerthConfig configOrNull(CommandLine cmd, PrintStream err) {
         try {
-            config = effectiveConfig(cmd);
+            return effectiveConfig(cmd);
         } catch (ConfigException e) {
             err.println("berthd: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static int gc(CommandLine cmd, PrintStream out, PrintStream err) {
+        BerthConfig config = configOrNull(cmd, err);
+        if (config == null) {
+            return EXIT_USAGE;
+        }
+        // Quiet: the command's own lines are its output; the stores' info logs would interleave.
+        LogSetup.configure("warn");
+        try {
+            return new GcCommand(config, out, err).run(cmd.dryRun());
+        } catch (IOException | RuntimeException e) {
+            err.println("berthd gc: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+    }
+
+    private static int serve(CommandLine cmd, PrintStream err) {
+        BerthConfig config = configOrNull(cmd, err);
+        if (config == null) {
             return EXIT_USAGE;
         }
         LogSetup.configure(config.logLevel());

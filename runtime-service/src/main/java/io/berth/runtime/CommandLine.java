@@ -11,11 +11,14 @@ import java.util.List;
  * "--flag=value".
  */
 record CommandLine(List<String> words, Path configFile, boolean configGiven, BerthConfig.Overrides overrides,
-        boolean help) {
+        boolean help, boolean dryRun) {
 
     static final String USAGE = """
             usage: berthd [flags]                 serve the CRI on the configured socket
                    berthd config default          print the default configuration as TOML
+                   berthd gc [--dry-run]          delete content and snapshots no image or container
+                                                  uses (berthd must be stopped); --dry-run only lists
+                                                  them, with their sizes and why they can go
 
             flags (each overrides the config file):
               --config FILE     configuration file (default /etc/berth/berth.toml)
@@ -23,6 +26,7 @@ record CommandLine(List<String> words, Path configFile, boolean configGiven, Ber
               --root DIR        persistent state directory
               --state DIR       runtime state directory
               --log-level LVL   trace, debug, info, warn, error or off
+              --dry-run         with gc: list, delete nothing
               --help            this text
             """;
 
@@ -41,6 +45,7 @@ record CommandLine(List<String> words, Path configFile, boolean configGiven, Ber
         String state = null;
         String logLevel = null;
         boolean help = false;
+        boolean dryRun = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--")) {
@@ -49,6 +54,10 @@ record CommandLine(List<String> words, Path configFile, boolean configGiven, Ber
             }
             if (arg.equals("--help")) {
                 help = true;
+                continue;
+            }
+            if (arg.equals("--dry-run")) {
+                dryRun = true;
                 continue;
             }
             int eq = arg.indexOf('=');
@@ -72,6 +81,6 @@ record CommandLine(List<String> words, Path configFile, boolean configGiven, Ber
         }
         Path file = config == null ? BerthConfig.DEFAULT_FILE : Path.of(config);
         return new CommandLine(List.copyOf(words), file, config != null,
-                new BerthConfig.Overrides(socket, root, state, logLevel), help);
+                new BerthConfig.Overrides(socket, root, state, logLevel), help, dryRun);
     }
 }

@@ -1,6 +1,8 @@
 package io.berth.runtime;
 
 import io.berth.cni.PodNetwork;
+import io.berth.cni.exec.ExecPluginInvoker;
+import io.berth.cni.netns.LoopbackUp;
 import io.berth.cni.netns.NetnsManager;
 import io.berth.image.registry.JdkHttpTransport;
 import io.berth.image.rpc.ImageServiceHandlers;
@@ -23,6 +25,7 @@ import io.berth.runtime.container.events.ContainerEvents;
 import io.berth.runtime.container.image.StoreImages;
 import io.berth.runtime.container.stats.PodNetworkCounters;
 import io.berth.runtime.container.stats.StatsCollector;
+import io.berth.runtime.metrics.CniCallMetrics;
 import io.berth.common.exec.CommandRunner;
 import io.berth.runtime.container.runtime.OciRuntimes;
 import io.berth.runtime.oci.Capabilities;
@@ -32,6 +35,7 @@ import io.berth.runtime.oci.SpecInput;
 import io.berth.runtime.rpc.NetworkStatus;
 import io.berth.runtime.sandbox.SandboxService;
 import io.berth.runtime.sandbox.Sandboxes;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,15 +55,19 @@ final class NodeServices implements AutoCloseable {
     private final ImageServiceHandlers imageService;
     private final PodNetwork network;
     private final PodRuntime pods;
+    private final CgroupManager cgroups;
 
-    private NodeServices(ImageServiceModule images, PodNetwork network, PodRuntime pods) {
+    private NodeServices(ImageServiceModule images, PodNetwork network, PodRuntime pods, CgroupManager cgroups) {
         this.images = images;
         this.imageService = new ImageServiceHandlers(images, Clock.systemUTC());
         this.network = network;
         this.pods = pods;
+        this.cgroups = cgroups;
     }
 
-    static NodeServices start(BerthConfig config, CgroupDriver driver) throws IOException {
+    /** {@code registry}: where the CNI plugin timings go (the daemon's /metrics). */
+    static NodeServices start(BerthConfig config, CgroupDriver driver, PrometheusRegistry registry)
+            throws IOException {
         Path root = config.rootPath();
         Path state = config.statePath();
         OverlaySnapshotter snapshots = new OverlaySnapshotter(root.resolve("snapshots"));
@@ -70,7 +78,10 @@ final class NodeServices implements AutoCloseable {
                 config.registry().toImage(), config.image().toImage(), snapshots, new JdkHttpTransport(),
                 Clock.systemUTC(), () -> inUse(containers.get(), snapshots)));
         try {
-            PodNetwork network = new PodNetwork(config.cni().toCni(), root);
+            io.berth.cni.CniConfig cni = config.cni().toCni();
+            PodNetwork network = new PodNetwork(cni, root, new CniCallMetrics(
+                    new ExecPluginInvoker(cni.binDirs(), io.berth.common.exec.CommandRunner.system()), registry),
+                    LoopbackUp.inProcess());
             CgroupManager cgroups = FsCgroupManager.create(CgroupSettings.defaults().withDriver(driver));
             OomScoreAdj oom = OomScoreAdj.probe();
             Set<String> handlers = config.runtimes().keySet();
@@ -93,7 +104,7 @@ final class NodeServices implements AutoCloseable {
                     sandboxes::find, PodNetworkCounters.netns(new NetnsManager(Path.of(config.cni().netnsDir()))));
             svc.onRemoved(stats::forget);
             PodRuntime pods = new PodRuntime(sandboxes, svc, stats, events, runtimes, probed);
-            return new NodeServices(images, network, pods);
+            return new NodeServices(images, network, pods, cgroups);
         } catch (RuntimeException e) {
             images.close();
             throw e;
@@ -140,6 +151,14 @@ final class NodeServices implements AutoCloseable {
 
     PodRuntime pods() {
         return pods;
+    }
+
+    ImageServiceModule images() {
+        return images;
+    }
+
+    CgroupManager cgroups() {
+        return cgroups;
     }
 
     /** NetworkReady as the CNI layer sees it at each call (config present, plugins there). */

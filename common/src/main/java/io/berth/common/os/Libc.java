@@ -222,6 +222,33 @@ public final class Libc {
         }
     }
 
+    // Signals through pidfds (added for StopContainer): a pid held by a pidfd cannot be
+    // recycled under the caller, so a check of the process and the signal see the same one.
+    private static final long SYS_PIDFD_SEND_SIGNAL = 424;
+    private static final long SYS_PIDFD_OPEN = 434;
+    // syscall(2) is variadic; every argument is passed as a long, which the kernel ABI allows.
+    private static final MethodHandle SYSCALL = LINKER.downcallHandle(LIBC.find("syscall").orElseThrow(),
+            FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG), ERRNO, Linker.Option.firstVariadicArg(1));
+
+    /** pidfd_open(2): a file descriptor that refers to process {@code pid} for as long as it is open. */
+    public static int pidfdOpen(long pid) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            long fd = (long) invoke(SYSCALL, st, SYS_PIDFD_OPEN, pid, 0L, 0L, 0L);
+            check(fd < 0 ? -1 : 0, st, "pidfd_open", Long.toString(pid));
+            return (int) fd;
+        }
+    }
+
+    /** pidfd_send_signal(2) with no siginfo: like kill(2), to the process the pidfd refers to. */
+    public static void pidfdSendSignal(int pidfd, int signal) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            long rc = (long) invoke(SYSCALL, st, SYS_PIDFD_SEND_SIGNAL, (long) pidfd, (long) signal, 0L, 0L);
+            check(rc < 0 ? -1 : 0, st, "pidfd_send_signal", "signal " + signal);
+        }
+    }
+
     // Network interface flags (added for cni-bridge: bring up a pod's lo without running a plugin).
     private static final int AF_INET = 2;
     private static final int SOCK_DGRAM = 2;
@@ -273,6 +300,48 @@ public final class Libc {
             byte[] b = name.getBytes(StandardCharsets.UTF_8);
             MemorySegment s = a.allocateFrom(name);
             check((int) invoke(SETHOSTNAME, st, s, (long) b.length), st, "sethostname", name);
+        }
+    }
+
+    // Unix datagrams (added for berthd's sd_notify): the JDK's DatagramChannel has no AF_UNIX.
+    private static final int AF_UNIX = 1;
+    private static final int MSG_NOSIGNAL = 0x4000;
+    /** struct sockaddr_un: sa_family_t (2 bytes), then sun_path[108]. */
+    private static final int SUN_PATH_MAX = 108;
+    private static final MethodHandle SENDTO = bind("sendto",
+            FunctionDescriptor.of(LONG, INT, PTR, LONG, INT, PTR, INT));
+
+    /**
+     * Sends one datagram to the unix socket at {@code path} from a fresh unbound
+     * socket. A path starting with '@' names an abstract socket (the '@' becomes
+     * the leading NUL byte), as systemd's NOTIFY_SOCKET may.
+     */
+    public static void sendUnixDatagram(String path, byte[] message) throws ErrnoException {
+        byte[] name = path.getBytes(StandardCharsets.UTF_8);
+        boolean abstractName = name.length > 0 && name[0] == '@';
+        if (name.length == 0 || name.length >= SUN_PATH_MAX) {
+            throw new ErrnoException("sendto", path, ErrnoException.EINVAL, "unix socket path empty or too long");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            int fd = (int) invoke(SOCKET, st, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            check(fd, st, "socket", "AF_UNIX");
+            try {
+                MemorySegment addr = a.allocate(2 + SUN_PATH_MAX, 2);
+                addr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
+                MemorySegment.copy(name, 0, addr, ValueLayout.JAVA_BYTE, 2, name.length);
+                if (abstractName) {
+                    addr.set(ValueLayout.JAVA_BYTE, 2, (byte) 0);
+                }
+                // An abstract name's length counts exactly; a path's includes its NUL.
+                int len = 2 + name.length + (abstractName ? 0 : 1);
+                MemorySegment buf = a.allocate(Math.max(1, message.length));
+                MemorySegment.copy(message, 0, buf, ValueLayout.JAVA_BYTE, 0, message.length);
+                long sent = (long) invoke(SENDTO, st, fd, buf, (long) message.length, MSG_NOSIGNAL, addr, len);
+                check(sent < 0 ? -1 : 0, st, "sendto", path);
+            } finally {
+                close(fd);
+            }
         }
     }
 

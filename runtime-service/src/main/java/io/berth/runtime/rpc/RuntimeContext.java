@@ -16,6 +16,7 @@ import io.berth.runtime.stream.rpc.StreamTargets;
  *                     their RPCs answer UNIMPLEMENTED
  * @param streaming    hands out Exec/Attach/PortForward URLs; null: those RPCs answer UNIMPLEMENTED
  * @param streamTargets the container and sandbox checks of those three RPCs (with {@code streaming})
+ * @param podMetrics   answers the pod-metrics RPCs; null: they answer UNIMPLEMENTED
  */
 public record RuntimeContext(
         BerthConfig config,
@@ -25,7 +26,8 @@ public record RuntimeContext(
         PodCidrs podCidrs,
         io.berth.runtime.container.PodRuntime pods,
         StreamingService streaming,
-        StreamTargets streamTargets) {
+        StreamTargets streamTargets,
+        io.berth.runtime.podmetrics.PodMetricsCollector podMetrics) {
 
     public RuntimeContext(BerthConfig config, BuildInfo build, CgroupDriver cgroupDriver, NetworkStatus network,
                           PodCidrs podCidrs) {
@@ -34,6 +36,6 @@ public record RuntimeContext(
 
     public RuntimeContext(BerthConfig config, BuildInfo build, CgroupDriver cgroupDriver, NetworkStatus network,
                           PodCidrs podCidrs, io.berth.runtime.container.PodRuntime pods) {
-        this(config, build, cgroupDriver, network, podCidrs, pods, null, null);
+        this(config, build, cgroupDriver, network, podCidrs, pods, null, null, null);
     }
 }

@@ -4,6 +4,7 @@ import io.berth.cri.v1.RuntimeServiceGrpc;
 import io.berth.runtime.container.PodRuntime;
 import io.berth.runtime.container.rpc.ContainerRpcs;
 import io.berth.runtime.grpc.ServiceRouter;
+import io.berth.runtime.podmetrics.PodMetricsRpcs;
 import io.berth.runtime.sandbox.SandboxRpcs;
 import io.berth.runtime.stream.rpc.AttachHandler;
 import io.berth.runtime.stream.rpc.ExecHandler;
@@ -32,6 +33,9 @@ public final class RuntimeHandlers {
             PodRuntime p = ctx.pods();
             SandboxRpcs.register(b, p.sandboxes());
             ContainerRpcs.register(b, p.sandboxes(), p.containers(), p.stats(), p.events());
+        }
+        if (ctx.podMetrics() != null) {
+            PodMetricsRpcs.register(b, ctx.podMetrics());
         }
         if (ctx.streaming() != null) {
             b.unary(RuntimeServiceGrpc.getExecMethod(), new ExecHandler(ctx.streamTargets(), ctx.streaming()))

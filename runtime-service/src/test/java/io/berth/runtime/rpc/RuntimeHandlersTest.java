@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -18,7 +21,15 @@ import io.berth.cri.v1.StatusResponse;
 import io.berth.cri.v1.UpdateRuntimeConfigRequest;
 import io.berth.cri.v1.VersionRequest;
 import io.berth.cri.v1.VersionResponse;
+import io.berth.cri.v1.ListMetricDescriptorsRequest;
+import io.berth.cri.v1.ListPodSandboxMetricsRequest;
+import io.berth.cri.v1.MetricDescriptor;
+import io.berth.cri.v1.StreamPodSandboxMetricsRequest;
 import io.berth.runtime.config.BerthConfig;
+import io.berth.runtime.container.ContainerService;
+import io.berth.runtime.container.stats.StatsCollector;
+import io.berth.runtime.podmetrics.PodMetricsCollector;
+import io.berth.runtime.sandbox.SandboxService;
 import io.berth.runtime.config.StreamConfig;
 import io.berth.runtime.stream.StreamServer;
 import io.berth.runtime.stream.runtime.ContainerStreams;
@@ -29,6 +40,7 @@ import io.berth.runtime.grpc.InProcessCri;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -38,7 +50,8 @@ import org.junit.jupiter.api.Test;
 class RuntimeHandlersTest {
 
     private static final Set<String> SERVED = Set.of("Version", "Status", "RuntimeConfig", "UpdateRuntimeConfig",
-            "Exec", "Attach", "PortForward");
+            "Exec", "Attach", "PortForward", "ListMetricDescriptors", "ListPodSandboxMetrics",
+            "StreamPodSandboxMetrics");
 
     private InProcessCri cri;
     private StreamServer streams;
@@ -51,9 +64,17 @@ class RuntimeHandlersTest {
         }
         RuntimeContext ctx = new RuntimeContext(BerthConfig.defaults(), new BuildInfo("9.9.9-test"), driver,
                 NetworkStatus.NOT_CONFIGURED, new PodCidrs(), null, streams.service(),
-                new ServiceStreamTargets(ContainerStreams.NONE));
+                new ServiceStreamTargets(ContainerStreams.NONE), noPods());
         cri = new InProcessCri(RuntimeHandlers.runtimeService(ctx));
         return RuntimeServiceGrpc.newBlockingStub(cri.channel());
+    }
+
+    /** A collector over a node without pods: the RPCs answer, with nothing in them. */
+    private static PodMetricsCollector noPods() {
+        SandboxService sandboxes = mock(SandboxService.class);
+        when(sandboxes.list(any())).thenReturn(List.of());
+        return new PodMetricsCollector(sandboxes, mock(ContainerService.class), mock(StatsCollector.class),
+                (s, c) -> java.util.OptionalLong.empty());
     }
 
     @AfterEach
@@ -137,7 +158,20 @@ class RuntimeHandlersTest {
             assertTrue(status.getDescription().contains(m.getBareMethodName()), status.getDescription());
             unimplemented++;
         }
-        assertEquals(28, unimplemented, "35 RuntimeService RPCs, 7 served");
+        assertEquals(25, unimplemented, "35 RuntimeService RPCs, 10 served");
+    }
+
+    @Test
+    void podMetricsRpcsListTheCatalogAndNoPodsOnAnEmptyNode() {
+        var stub = start(io.berth.runtime.cgroup.CgroupDriver.CGROUPFS);
+        var names = stub.listMetricDescriptors(ListMetricDescriptorsRequest.getDefaultInstance()).getDescriptorsList()
+                .stream().map(MetricDescriptor::getName).toList();
+        assertTrue(names.containsAll(List.of("container_cpu_usage_seconds_total", "container_memory_working_set_bytes",
+                "container_oom_events_total", "container_network_receive_bytes_total")), names.toString());
+        assertEquals(0, stub.listPodSandboxMetrics(ListPodSandboxMetricsRequest.getDefaultInstance())
+                .getPodMetricsCount());
+        assertFalse(stub.streamPodSandboxMetrics(StreamPodSandboxMetricsRequest.getDefaultInstance()).hasNext(),
+                "no pods: the stream ends without a message");
     }
 
     @Test

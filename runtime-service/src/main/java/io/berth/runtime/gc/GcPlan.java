@@ -1,0 +1,29 @@
+package io.berth.runtime.gc;
+
+import java.util.List;
+
+/**
+ * What a garbage collection would free, and why each item is unreferenced.
+ *
+ * @param blobs     content blobs, by digest
+ * @param snapshots layer snapshots, by chain id
+ */
+public record GcPlan(List<Item> blobs, List<Item> snapshots) {
+
+    /** One thing to free: its id, the bytes it takes, and why nothing needs it. */
+    public record Item(String id, long bytes, String reason) {
+    }
+
+    public GcPlan {
+        blobs = List.copyOf(blobs);
+        snapshots = List.copyOf(snapshots);
+    }
+
+    public long bytes() {
+        return blobs.stream().mapToLong(Item::bytes).sum() + snapshots.stream().mapToLong(Item::bytes).sum();
+    }
+
+    public boolean isEmpty() {
+        return blobs.isEmpty() && snapshots.isEmpty();
+    }
+}
