@@ -114,6 +114,10 @@ public final class RemoteCommand {
         try {
             exitCode = s.exitCode().get();
         } catch (ExecutionException e) {
+            // A runtime's own IOException already says what failed (e.g. the OCI runtime's error text).
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
             throw new IOException("lost track of the process: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

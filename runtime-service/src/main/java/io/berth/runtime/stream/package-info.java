@@ -26,10 +26,18 @@
  * {@link io.berth.runtime.stream.StreamRuntime}: the one interface the
  * container runtime implements.
  *
+ * <h2>Exec and attach in the real runtime ({@code runtime.ShimStreamRuntime})</h2>
+ * An exec without a terminal runs the OCI runtime's {@code exec} in the
+ * foreground on berthd's own pipes; with a terminal it goes through berth-shim's
+ * exec mode, which receives the pty master, starts the process only once berthd
+ * has attached, and waits for a slow reader. Either way a slow client holds the
+ * process back and no output is lost or dropped. Attach is a client of the
+ * container shim's attach socket.
+ *
  * <h2>Flow control</h2>
  * The Go SPDY client never sends WINDOW_UPDATE, so the server keeps no SPDY send
  * window; output waits only on the TCP connection (Netty's write-buffer
- * high-water mark), and input stops being read from the socket when a process
+ * high-water mark), which in turn stops the reads from the process; input stops being read from the socket when a process
  * does not keep up ({@code io.ConnectionGate}).
  *
  * <h2>Configuration: {@code [stream]} ({@link io.berth.runtime.config.StreamConfig})</h2>

@@ -8,11 +8,11 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Output frames from a shim as a blocking InputStream. The writer (the attach
- * client's reader thread) waits above {@link #HIGH_WATER}: that pushes back on
- * the shim's socket, and the shim buffers up to 4 MiB more before it drops a
- * slow client, so a stall on our side costs output only when the client is
- * far slower than the process.
+ * Output as a blocking InputStream fed chunk by chunk (a shim's frames, a
+ * process's stderr). The writer waits above {@link #HIGH_WATER}: that pushes
+ * back on whatever feeds it (a shim waits for a slow terminal exec reader, the
+ * pipe of a foreground exec fills up), so a slow client slows the process
+ * instead of growing a buffer.
  */
 final class ChunkPipe extends InputStream {
 
@@ -23,7 +23,6 @@ final class ChunkPipe extends InputStream {
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
     private int offset;
     private long buffered;
-    private long total;
     private boolean ended;
     private boolean closed;
 
@@ -39,18 +38,7 @@ final class ChunkPipe extends InputStream {
             }
             chunks.add(data);
             buffered += data.length;
-            total += data.length;
             changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Bytes offered so far. */
-    long total() {
-        lock.lock();
-        try {
-            return total;
         } finally {
             lock.unlock();
         }

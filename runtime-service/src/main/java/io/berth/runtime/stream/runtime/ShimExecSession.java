@@ -21,103 +21,143 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One streaming exec: berth-shim in exec mode runs the command in the
- * container (shim/PROTOCOL.md, "Exec mode"), and its attach socket carries
- * output, stdin and resize. The exit code comes from the shim's exit file.
+ * One streaming exec with a terminal: berth-shim in exec mode runs the command
+ * in the container (shim/PROTOCOL.md, "Exec mode") and holds the pty master; its
+ * attach socket carries output, stdin and resize. The shim starts the process
+ * only after we attached, and waits for us when we read slowly, so no output is
+ * lost. The exit code comes from the shim's exit file.
  */
 final class ShimExecSession implements StreamSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShimExecSession.class);
-    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    private static final Duration ATTACH_WAIT = Duration.ofSeconds(10);
+    private static final long ATTACH_RETRY_NANOS = 1_000_000;
 
     private final String containerId;
     private final StdioOptions stdio;
     private final ExecFiles files;
     private final ShimProcess process;
     private final CompletableFuture<ShimExit> shimExit;
-    private final OutputPipes output = new OutputPipes();
+    private final OutputPipes output;
+    private final AttachClient client;
+    private final OutputStream stdin;
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile AttachClient client;
-    private OutputStream stdin;
 
     private ShimExecSession(String containerId, StdioOptions stdio, ExecFiles files, ShimProcess process,
-                            CompletableFuture<ShimExit> shimExit) {
+                            CompletableFuture<ShimExit> shimExit, OutputPipes output, AttachClient client) {
         this.containerId = containerId;
         this.stdio = stdio;
         this.files = files;
         this.process = process;
         this.shimExit = shimExit;
+        this.output = output;
+        this.client = client;
+        this.stdin = stdio.stdin() ? new ShimStdin(() -> client, true) : null;
     }
 
     static ShimExecSession start(RunningContainer c, ExecStreamRequest request) throws IOException {
+        StdioOptions stdio = request.stdio();
+        if (!stdio.tty()) {
+            throw new IllegalArgumentException("an exec without a terminal runs without berth-shim");
+        }
         RunningContainer.ExecEnv env = c.exec();
         ExecFiles f = ExecFiles.of(env, "exec-" + IdGenerator.newId().substring(0, 16));
-        StdioOptions stdio = request.stdio();
-        CompletableFuture<ShimExit> exit = null;
+        OutputPipes output = new OutputPipes();
+        AtomicBoolean startOver = new AtomicBoolean();
+        CompletableFuture<AttachClient> attached = null;
         try {
             Files.createDirectories(env.execDir());
             Files.createDirectories(env.socketDir());
-            ExecProcessFile.write(c.id(), c.configJson(), request.cmd(), stdio.tty(), f.processJson());
+            ExecProcessFile.write(c.id(), c.configJson(), request.cmd(), true, f.processJson());
             ShimConfig cfg = ShimConfig.exec(c.id(), f.processJson(), f.log(), f.exitFile(), f.socket())
                     .withRuntime(env.runtime(), env.runtimeArgs())
-                    .withStdio(new ShimConfig.Stdio(stdio.tty(), stdio.stdin(), false));
-            exit = env.exits().exitOf(f.name());
+                    .withStdio(new ShimConfig.Stdio(true, stdio.stdin(), false))
+                    .withAttachFirst();
+            CompletableFuture<ShimExit> exit = env.exits().exitOf(f.name());
+            // With --attach-first the exec starts only once we attached, and the shim answers after the start.
+            attached = attachWhenListening(f.socket(), output, stdio, startOver);
             ShimProcess p = env.shims().start(cfg);
-            ShimExecSession s = new ShimExecSession(c.id(), stdio, f, p, exit);
-            s.connect();
+            AttachClient ac = attachedClient(attached, f.name());
+            startOver.set(true);
+            ShimExecSession s = new ShimExecSession(c.id(), stdio, f, p, exit, output, ac);
+            Thread.ofVirtual().name("exec-wait-" + f.name()).start(s::finishWhenExited);
             return s;
         } catch (IOException | RuntimeException e) {
+            startOver.set(true);
+            if (attached != null) {
+                attached.thenAccept(ShimExecSession::closeQuietly);
+            }
             env.exits().forget(f.name());
             f.delete();
             throw e;
         }
     }
 
-    private void connect() {
-        try {
-            AttachClient ac = AttachClient.connect(files.socket(), output);
-            client = ac;
-            if (stdio.stdout() || stdio.stderr()) {
-                ac.subscribe(stdio.stdout(), stdio.stderr());
+    /**
+     * Connects as soon as the shim listens, and sends ATTACH; retries while the socket is not
+     * there yet, until the start is over either way.
+     */
+    private static CompletableFuture<AttachClient> attachWhenListening(Path socket, OutputPipes output,
+            StdioOptions stdio, AtomicBoolean startOver) {
+        CompletableFuture<AttachClient> result = new CompletableFuture<>();
+        Thread.ofVirtual().name("exec-attach-" + socket.getFileName()).start(() -> {
+            while (!startOver.get()) {
+                AttachClient ac = null;
+                try {
+                    ac = AttachClient.connect(socket, output);
+                    ac.subscribe(stdio.stdout(), false);
+                    result.complete(ac);
+                    return;
+                } catch (IOException e) {
+                    if (ac != null) {
+                        closeQuietly(ac);
+                    }
+                    LockSupport.parkNanos(ATTACH_RETRY_NANOS);
+                }
             }
-        } catch (IOException e) {
-            // The socket is gone once the process has exited: its output is all in the log.
-            LOG.debug("exec {} in {}: attach socket: {}", files.name(), containerId, e.toString());
-        }
-        stdin = stdio.stdin() ? new ShimStdin(this::client, true) : null;
-        Thread.ofVirtual().name("exec-wait-" + files.name()).start(this::finishWhenExited);
+            result.completeExceptionally(new IOException("the start ended before " + socket + " accepted us"));
+        });
+        return result;
     }
 
-    private AttachClient client() {
-        return client;
+    /** The shim answered, so it has our ATTACH: the connector is done or about to be. */
+    private static AttachClient attachedClient(CompletableFuture<AttachClient> attached, String name)
+            throws IOException {
+        try {
+            return attached.get(ATTACH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while attaching to exec " + name, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("berth-shim started exec " + name + " but our attach did not complete", e);
+        }
     }
 
     private void finishWhenExited() {
         try {
-            AttachClient ac = client;
-            boolean gotExitFrame = ac == null || exitFrame(ac.exit());
+            boolean gotExitFrame = exitFrame(client.exit());
             ShimExit e = shimExit.get();
-            if (!gotExitFrame && (output.out.total() > 0 || output.err.total() > 0)) {
-                // Silent truncation would look like success to the client: say so on the error stream.
-                fail(new IOException("output cut off: berth-shim dropped the attach stream of " + files.name()
-                        + " because it was read slower than the process wrote (exit code " + e.exitCode() + ")"));
+            if (!gotExitFrame) {
+                // The shim waits for a slow reader, so only a broken connection ends without EXIT.
+                fail(new IOException("berth-shim closed the attach connection of " + files.name()
+                        + " before the exit frame (exit code " + e.exitCode() + ")"));
                 return;
             }
-            ExecOutputRepair.replayMissing(files.log(), stdio, output.out, output.err);
             output.end();
             exitCode.complete(e.exitCode());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             fail(e);
-        } catch (ExecutionException | IOException | RuntimeException e) {
+        } catch (ExecutionException | RuntimeException e) {
             fail(e instanceof ExecutionException ee ? ee.getCause() : e);
         } finally {
-            closeClient();
+            closeQuietly(client);
             files.exits().forget(files.name());
             files.delete();
         }
@@ -128,7 +168,7 @@ final class ShimExecSession implements StreamSession {
         exitCode.completeExceptionally(cause);
     }
 
-    /** Whether the connection ended with EXIT; without it the shim dropped us, or closed before accepting us. */
+    /** Whether the connection ended with EXIT. */
     private static boolean exitFrame(CompletableFuture<Integer> f) throws InterruptedException {
         try {
             f.get();
@@ -148,19 +188,16 @@ final class ShimExecSession implements StreamSession {
         return stdio.stdout() ? output.out : null;
     }
 
+    /** A terminal has no separate stderr. */
     @Override
     public InputStream stderr() {
-        return stdio.stderr() && !stdio.tty() ? output.err : null;
+        return null;
     }
 
     @Override
     public void resize(TerminalSize size) {
-        AttachClient ac = client;
-        if (!stdio.tty() || ac == null) {
-            return;
-        }
         try {
-            ac.resize(size.height(), size.width());
+            client.resize(size.height(), size.width());
         } catch (IOException | RuntimeException e) {
             LOG.debug("exec {} in {}: resize: {}", files.name(), containerId, e.toString());
         }
@@ -177,30 +214,18 @@ final class ShimExecSession implements StreamSession {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        if (!exitCode.isDone()) {
-            ProcessTrees.kill(process.pid());
-            try {
-                exitCode.get(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                LOG.warn("exec {} in container {} (pid {}) did not end within {} of SIGKILL", files.name(),
-                        containerId, process.pid(), KILL_WAIT);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException e) {
-                // lost track of it: nothing more to wait for
-            }
-        }
+        // Nobody reads any more; the shim waits for a slow reader, so let it reach the exit.
         output.close();
+        if (!exitCode.isDone()) {
+            ProcessTrees.killAndAwait(process.pid(), exitCode, "exec " + files.name() + " in container " + containerId);
+        }
     }
 
-    private void closeClient() {
-        AttachClient ac = client;
-        if (ac != null) {
-            try {
-                ac.close();
-            } catch (IOException e) {
-                LOG.trace("closing the attach connection", e);
-            }
+    private static void closeQuietly(AttachClient ac) {
+        try {
+            ac.close();
+        } catch (IOException e) {
+            LOG.trace("closing the attach connection", e);
         }
     }
 

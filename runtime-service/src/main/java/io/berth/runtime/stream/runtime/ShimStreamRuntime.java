@@ -11,7 +11,8 @@ import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 
 /**
- * The real {@link StreamRuntime}: exec through berth-shim's exec mode, attach
+ * The real {@link StreamRuntime}: exec through the OCI runtime in the foreground
+ * (with a terminal: through berth-shim's exec mode), attach
  * through the container shim's attach socket, port-forward by a socket opened
  * inside the pod's network namespace.
  */
@@ -23,9 +24,14 @@ public final class ShimStreamRuntime implements StreamRuntime {
         this.lookups = lookups;
     }
 
+    /**
+     * A terminal needs berth-shim (it receives the pty master, resizes it, and reaps the process
+     * for its exit code); without one the OCI runtime runs in the foreground on berthd's pipes.
+     */
     @Override
     public StreamSession exec(ExecStreamRequest request) throws IOException {
-        return ShimExecSession.start(lookups.running(request.containerId()), request);
+        RunningContainer c = lookups.running(request.containerId());
+        return request.stdio().tty() ? ShimExecSession.start(c, request) : RuntimeExecSession.start(c, request);
     }
 
     @Override

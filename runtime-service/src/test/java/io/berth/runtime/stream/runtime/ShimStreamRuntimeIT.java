@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShimStreamRuntimeIT extends StreamRuntimeContract {
 
     private static final StdioOptions OUT_ERR = new StdioOptions(false, false, true, true);
+    private static final int TEN_MB = 10 << 20;
     private static StreamWorld world;
     private static ShimStreamRuntime runtime;
 
@@ -88,21 +90,41 @@ class ShimStreamRuntimeIT extends StreamRuntimeContract {
         }
     }
 
-    /**
-     * No stall with 10 MB (the Go client never opens the SPDY window, and the shim drops slow clients).
-     * The command waits a moment before writing: output written before berthd subscribes to the exec's
-     * attach socket is lost (ExecOutputRepair); closing that gap needs the shim to hold an exec until
-     * the first client subscribed.
-     */
+    /** 10 MB without a stall or a loss: the exec's pipes hold the process back, nothing drops output. */
     @Test
-    void outputWithinTheShimsClientBufferArrivesWhole() throws Exception {
-        // The shim drops an attach client that falls 4 MiB behind, so only output
-        // below that is guaranteed today; 10 MB lost 0.9 MB in CI (issue 7, open:
-        // the exec mode must pause the process instead of dropping the client).
-        int size = 3 << 20;
-        try (StreamSession s = exec(OUT_ERR, "sh", "-c", "sleep 0.5; head -c " + size + " /dev/zero")) {
-            assertEquals(size, count(s.stdout()));
+    void tenMegabytesArriveWhole() throws Exception {
+        try (StreamSession s = exec(OUT_ERR, "head", "-c", Integer.toString(TEN_MB), "/dev/zero")) {
+            assertEquals(TEN_MB, count(s.stdout()));
             assertEquals(0, s.exitCode().get(60, TimeUnit.SECONDS));
+        }
+    }
+
+    /**
+     * A reader that starts late sees everything from the first byte: the exec waits for it (output
+     * starts at once, so any output before the reader was there would be missing) and is held back
+     * while the reader lags, far beyond every buffer on the way.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aLateSlowReaderLosesNothing(boolean tty) throws Exception {
+        StdioOptions stdio = new StdioOptions(tty, false, true, false);
+        try (StreamSession s = exec(stdio, "sh", "-c", "echo first; head -c " + TEN_MB + " /dev/zero; echo last")) {
+            Thread.sleep(2000);
+            byte[] first = s.stdout().readNBytes(tty ? 7 : 6);
+            assertEquals(tty ? "first\r\n" : "first\n", new String(first, StandardCharsets.UTF_8));
+            long rest = count(s.stdout());
+            assertEquals(TEN_MB + (tty ? 6 : 5), rest);
+            assertEquals(0, s.exitCode().get(60, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aCommandTheRuntimeCannotStartIsAnErrorNotAnExitCode() throws Exception {
+        try (StreamSession s = exec(OUT_ERR, "no-such-binary")) {
+            assertEquals(0, s.stdout().readAllBytes().length);
+            assertEquals(0, s.stderr().readAllBytes().length, "the runtime's text is the error, not stderr");
+            ExecutionException e = assertThrows(ExecutionException.class, () -> s.exitCode().get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("no-such-binary"), e.getCause().getMessage());
         }
     }
 
@@ -127,12 +149,13 @@ class ShimStreamRuntimeIT extends StreamRuntimeContract {
         }
     }
 
-    @Test
-    void clientGoneKillsTheWholeExecTree() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void clientGoneKillsTheWholeExecTree(boolean tty) throws Exception {
         String marker = Long.toString(3000 + (System.nanoTime() % 5000));
-        StreamSession s = exec(new StdioOptions(false, false, true, false), "sh", "-c",
+        StreamSession s = exec(new StdioOptions(tty, false, true, false), "sh", "-c",
                 "sleep 1" + marker + " & sleep 2" + marker + "; echo never");
-        List<ProcessHandle> sleepers = awaitProcesses(marker, 2);
+        List<ProcessHandle> sleepers = StreamWorld.awaitProcesses("sleep [12]" + marker, 2);
         s.close();
         assertTrue(s.exitCode().isDone());
         for (ProcessHandle p : sleepers) {
@@ -211,28 +234,5 @@ class ShimStreamRuntimeIT extends StreamRuntimeContract {
             n += r;
         }
         return n;
-    }
-
-    private static String cmdline(long pid) {
-        try {
-            byte[] raw = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc", Long.toString(pid), "cmdline"));
-            return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
-
-    private static List<ProcessHandle> awaitProcesses(String marker, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            // ProcessHandle.Info has no command line for a process in another mount namespace: read /proc.
-            List<ProcessHandle> found = ProcessHandle.allProcesses()
-                    .filter(p -> cmdline(p.pid()).matches("sleep [12]" + marker)).toList();
-            if (found.size() >= n || System.nanoTime() > deadline) {
-                assertEquals(n, found.size(), "sleepers with marker " + marker);
-                return found;
-            }
-            Thread.sleep(20);
-        }
     }
 }

@@ -33,12 +33,12 @@ import java.util.List;
  * echo server on its loopback, and one on the host's. Unique names; {@link #close}
  * removes the container, shim, netns, cgroups and files.
  */
-final class StreamWorld implements ContainerStreams, AutoCloseable {
+public final class StreamWorld implements ContainerStreams, AutoCloseable {
 
-    static final String CONTAINER = "c";
-    static final String POD = "pod";
-    static final String HOST_POD = "hostpod";
-    private static final String[] APPLETS = {"sh", "sleep", "cat", "echo", "head", "stty", "test", "true"};
+    public static final String CONTAINER = "c";
+    public static final String POD = "pod";
+    public static final String HOST_POD = "hostpod";
+    private static final String[] APPLETS = {"sh", "sleep", "cat", "echo", "head", "stty", "test", "true", "dd"};
 
     final String token = "bs" + HexFormat.of().formatHex(SecureRandom.getSeed(4));
     final Path dir = Path.of("/tmp", token);
@@ -54,10 +54,10 @@ final class StreamWorld implements ContainerStreams, AutoCloseable {
     private ExitWatcher exits;
     private NativeShimLauncher launcher;
     private ShimProcess shim;
-    int podPort;
-    int hostPort;
+    public int podPort;
+    public int hostPort;
 
-    StreamWorld start() throws Exception {
+    public StreamWorld start() throws Exception {
         for (Path d : List.of(runDir, exitDir, runcRoot, dir.resolve("exec"))) {
             Files.createDirectories(d);
         }
@@ -143,7 +143,7 @@ final class StreamWorld implements ContainerStreams, AutoCloseable {
         }
     }
 
-    long shimPid() {
+    public long shimPid() {
         return shim.shimPid();
     }
 
@@ -199,7 +199,7 @@ final class StreamWorld implements ContainerStreams, AutoCloseable {
     }
 
     /** A zombie counts as gone: init here reaps orphans only every few seconds. */
-    static boolean isGone(long pid) {
+    public static boolean isGone(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             int close = stat.lastIndexOf(')');
@@ -209,7 +209,7 @@ final class StreamWorld implements ContainerStreams, AutoCloseable {
         }
     }
 
-    static boolean awaitGone(long pid, Duration timeout) throws InterruptedException {
+    public static boolean awaitGone(long pid, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!isGone(pid)) {
             if (System.nanoTime() > deadline) {
@@ -218,6 +218,55 @@ final class StreamWorld implements ContainerStreams, AutoCloseable {
             Thread.sleep(20);
         }
         return true;
+    }
+
+    /**
+     * A bare {@code runc exec} of {@code cmd} with its output to /dev/null, timed in microseconds:
+     * the floor under any exec through berthd.
+     */
+    public long runtimeExecMicros(String... cmd) throws IOException, InterruptedException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode process = (ObjectNode) json.readTree(dir.resolve("bundle").resolve("config.json").toFile())
+                .get("process");
+        ArrayNode args = process.putArray("args");
+        List.of(cmd).forEach(args::add);
+        Path file = dir.resolve("exec").resolve("bench.json");
+        json.writeValue(file.toFile(), process);
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder("runc", "--root=" + runcRoot, "exec", "--process", file.toString(), containerId)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (p.waitFor() != 0) {
+            throw new IOException("runc exec " + String.join(" ", cmd) + " exited " + p.exitValue());
+        }
+        return (System.nanoTime() - start) / 1_000;
+    }
+
+    /** Waits up to 10 s for exactly {@code n} host processes whose command line matches. */
+    public static List<ProcessHandle> awaitProcesses(String cmdlineRegex, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            // ProcessHandle.Info has no command line for a process in another mount namespace: read /proc.
+            List<ProcessHandle> found = ProcessHandle.allProcesses()
+                    .filter(p -> cmdline(p.pid()).matches(cmdlineRegex)).toList();
+            if (found.size() >= n || System.nanoTime() > deadline) {
+                if (found.size() != n) {
+                    throw new AssertionError(found.size() + " processes match " + cmdlineRegex + ", not " + n);
+                }
+                return found;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static String cmdline(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            return new String(raw, java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ').trim();
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private void removeCgroups() throws IOException {
