@@ -47,6 +47,7 @@ public final class PodNetwork {
     private final ConfListLoader loader;
     private final ResultCache cache;
     private final LoopbackUp loopback;
+    private final MasqueradeRules masquerade;
     private final ReentrantLock[] locks = new ReentrantLock[256];
     /** Answers PodSandboxStatus (polled by the kubelet) without a disk read; the cache file stays the truth. */
     private final Map<String, PodNetworkResult> known = new ConcurrentHashMap<>();
@@ -58,8 +59,14 @@ public final class PodNetwork {
     }
 
     public PodNetwork(CniConfig config, Path stateDir, CniPluginInvoker invoker, LoopbackUp loopback) {
+        this(config, stateDir, invoker, loopback, new IptablesMasqueradeRules(CommandRunner.system()));
+    }
+
+    public PodNetwork(CniConfig config, Path stateDir, CniPluginInvoker invoker, LoopbackUp loopback,
+                      MasqueradeRules masquerade) {
         this.config = config;
         this.loopback = loopback;
+        this.masquerade = masquerade;
         this.invoker = invoker;
         this.executor = new CniExecutor(invoker, config.binDirs(), config.pluginTimeout());
         this.loader = new ConfListLoader(config.confDir());
@@ -146,11 +153,29 @@ public final class PodNetwork {
                     rt = new RuntimeConf(rt.containerId(), "", rt.ifName(), rt.args(), rt.capabilityArgs());
                 }
                 executor.del(a.list(), rt, a.result());
+                if (rt.netns().isEmpty()) {
+                    removeMasqueradeLeftovers(a);
+                }
                 forget(a);
             }
             known.remove(sandboxId);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** What a plugin's DEL could not undo without the netns (see {@link MasqueradeRules}). */
+    private void removeMasqueradeLeftovers(CachedAttachment a) {
+        boolean masq = a.list().plugins().stream().anyMatch(p -> p.path("ipMasq").asBoolean(false));
+        if (!masq) {
+            return;
+        }
+        boolean ipv6 = a.result() != null && a.result().ips().stream().anyMatch(ip -> ip.address().contains(":"));
+        try {
+            masquerade.removeLeftovers(a.network(), a.runtime().containerId(), ipv6);
+        } catch (IOException e) {
+            throw new InternalException("sandbox " + a.runtime().containerId() + ": cannot remove the ipMasq rules of "
+                    + "network " + a.network() + ": " + e.getMessage(), e);
         }
     }
 

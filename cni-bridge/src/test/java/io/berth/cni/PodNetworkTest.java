@@ -33,6 +33,8 @@ class PodNetworkTest {
 
     private final FakePluginInvoker fake = new FakePluginInvoker("bridge", "host-local", "portmap");
     private final List<Path> loUps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> masqSweeps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final MasqueradeRules masq = (network, id, ipv6) -> masqSweeps.add(network + " " + id + " " + ipv6);
 
     private CniConfig config(boolean defaultNetwork) {
         return new CniConfig(tmp.resolve("net.d"), List.of(tmp.resolve("bin")), defaultNetwork,
@@ -40,7 +42,7 @@ class PodNetworkTest {
     }
 
     private PodNetwork withDefaultNetwork() {
-        return new PodNetwork(config(true), tmp.resolve("state"), fake, loUps::add);
+        return new PodNetwork(config(true), tmp.resolve("state"), fake, loUps::add, masq);
     }
 
     private static PodNetworkRequest request() {
@@ -80,7 +82,7 @@ class PodNetworkTest {
         Files.writeString(tmp.resolve("net.d/10-caps.conflist"), """
                 {"cniVersion":"1.0.0","name":"caps","plugins":[{"type":"bridge",
                   "capabilities":{"dns":true,"bandwidth":true,"ipRanges":true,"portMappings":true}}]}""");
-        new PodNetwork(config(false), tmp.resolve("state"), fake, loUps::add).setUp(request());
+        new PodNetwork(config(false), tmp.resolve("state"), fake, loUps::add, masq).setUp(request());
         JsonNode rc = stdin(eth0Calls(CniCommand.ADD).getFirst()).get("runtimeConfig");
         assertEquals("10.96.0.10", rc.at("/dns/servers/0").asText());
         assertEquals("shop.svc.cluster.local", rc.at("/dns/searches/0").asText());
@@ -95,7 +97,7 @@ class PodNetworkTest {
     void tearDownUsesTheCachedResultAfterARestartAndIsIdempotent() {
         withDefaultNetwork().setUp(request());
         fake.calls.clear();
-        PodNetwork restarted = new PodNetwork(config(true), tmp.resolve("state"), fake, loUps::add);
+        PodNetwork restarted = new PodNetwork(config(true), tmp.resolve("state"), fake, loUps::add, masq);
         assertEquals("10.9.0.7", restarted.result(ID).orElseThrow().primaryIp());
         restarted.tearDown(ID);
         List<PluginCall> dels = fake.calls(CniCommand.DEL);
@@ -104,9 +106,12 @@ class PodNetworkTest {
         assertEquals(8080, stdin(dels.getFirst()).at("/runtimeConfig/portMappings/0/hostPort").asInt(),
                 "DEL gets the same runtimeConfig as ADD");
         assertEquals("", dels.getFirst().env().get("CNI_NETNS"), "the netns is gone, so none is passed");
+        // Without the netns bridge cannot find what to un-masquerade: its rules go by their comment.
+        assertEquals(List.of(DefaultNetwork.NETWORK_NAME + " " + ID + " false"), masqSweeps);
         restarted.tearDown(ID);
         restarted.tearDown("unknown");
         assertEquals(2, fake.calls(CniCommand.DEL).size());
+        assertEquals(1, masqSweeps.size(), "nothing left to sweep on a second tearDown");
         assertTrue(restarted.result(ID).isEmpty());
     }
 
@@ -125,7 +130,7 @@ class PodNetworkTest {
     void aLoopbackFailureRunsNoPluginAndLeavesNoRecord() {
         PodNetwork pods = new PodNetwork(config(true), tmp.resolve("state"), fake, netns -> {
             throw new java.io.IOException("setns: no such namespace");
-        });
+        }, masq);
         var e = assertThrows(io.berth.common.error.InternalException.class, () -> pods.setUp(request()));
         assertTrue(e.getMessage().contains(ID) && e.getMessage().contains("lo"), e.getMessage());
         assertTrue(fake.calls(CniCommand.ADD).isEmpty());
@@ -191,7 +196,7 @@ class PodNetworkTest {
 
     @Test
     void statusReasons() throws Exception {
-        PodNetwork pods = new PodNetwork(config(false), tmp.resolve("state"), fake, loUps::add);
+        PodNetwork pods = new PodNetwork(config(false), tmp.resolve("state"), fake, loUps::add, masq);
         assertEquals(NetworkStatus.NO_CNI_CONFIG, pods.status().reason());
         assertThrows(FailedPreconditionException.class, () -> pods.setUp(request()));
 

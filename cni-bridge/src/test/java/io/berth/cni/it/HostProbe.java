@@ -113,31 +113,7 @@ final class HostProbe {
 
     /** Splits an iptables-save line into words; "..." with \" escapes is one word. */
     static List<String> words(String line) {
-        List<String> out = new java.util.ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        boolean any = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted && c == '\\' && i + 1 < line.length()) {
-                cur.append(line.charAt(++i));
-            } else if (c == '"') {
-                quoted = !quoted;
-                any = true;
-            } else if (c == ' ' && !quoted) {
-                if (any || !cur.isEmpty()) {
-                    out.add(cur.toString());
-                }
-                cur.setLength(0);
-                any = false;
-            } else {
-                cur.append(c);
-            }
-        }
-        if (any || !cur.isEmpty()) {
-            out.add(cur.toString());
-        }
-        return out;
+        return io.berth.cni.IptablesWords.split(line);
     }
 
     /** host-local leases: files named after addresses in the network's data dir. */
