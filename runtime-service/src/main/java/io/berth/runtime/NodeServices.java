@@ -26,6 +26,7 @@ import io.berth.runtime.container.image.StoreImages;
 import io.berth.runtime.container.stats.PodNetworkCounters;
 import io.berth.runtime.container.stats.StatsCollector;
 import io.berth.runtime.metrics.CniCallMetrics;
+import io.berth.runtime.metrics.PullMetrics;
 import io.berth.common.exec.CommandRunner;
 import io.berth.runtime.container.runtime.OciRuntimes;
 import io.berth.runtime.oci.Capabilities;
@@ -77,6 +78,7 @@ final class NodeServices implements AutoCloseable {
         ImageServiceModule images = ImageServiceModule.open(new ImageServiceModule.Options(root,
                 config.registry().toImage(), config.image().toImage(), snapshots, new JdkHttpTransport(),
                 Clock.systemUTC(), () -> inUse(containers.get(), snapshots)));
+        images.puller().listen(new PullMetrics(registry));
         try {
             io.berth.cni.CniConfig cni = config.cni().toCni();
             PodNetwork network = new PodNetwork(cni, root, new CniCallMetrics(

@@ -2,6 +2,7 @@ package io.berth.image.content;
 
 import io.berth.common.error.FailedPreconditionException;
 import io.berth.image.ref.Digest;
+import io.berth.image.failure.PullFailure;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,7 +40,7 @@ public final class Ingest implements Closeable {
     public void write(byte[] buf, int off, int len) throws IOException {
         if (written + len > expectedSize) {
             throw new FailedPreconditionException("blob " + expected + " is longer than its descriptor's "
-                    + expectedSize + " bytes");
+                    + expectedSize + " bytes", PullFailure.DIGEST_MISMATCH.tag());
         }
         sha.update(buf, off, len);
         ByteBuffer bb = ByteBuffer.wrap(buf, off, len);
@@ -70,11 +71,11 @@ public final class Ingest implements Closeable {
         Digest actual = Digest.fromBytes(sha.digest());
         if (written != expectedSize) {
             throw new FailedPreconditionException("blob " + expected + " is truncated or too long: got " + written
-                    + " bytes, expected " + expectedSize);
+                    + " bytes, expected " + expectedSize, PullFailure.DIGEST_MISMATCH.tag());
         }
         if (!actual.equals(expected)) {
             throw new FailedPreconditionException("blob " + expected + " failed verification: its content has digest "
-                    + actual + "; discarded");
+                    + actual + "; discarded", PullFailure.DIGEST_MISMATCH.tag());
         }
     }
 

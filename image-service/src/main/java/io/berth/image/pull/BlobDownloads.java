@@ -2,7 +2,6 @@ package io.berth.image.pull;
 
 import io.berth.common.error.BerthException;
 import io.berth.common.error.FailedPreconditionException;
-import io.berth.common.error.InvalidArgumentException;
 import io.berth.common.error.UnavailableException;
 import io.berth.image.content.ContentStore;
 import io.berth.image.content.Ingest;
@@ -15,6 +14,7 @@ import io.berth.image.registry.RegistryEndpoint;
 import io.berth.image.registry.RegistryTransport;
 import io.berth.image.snapshot.PreparedLayer;
 import io.berth.image.snapshot.Snapshotter;
+import io.berth.image.failure.PullFailure;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -182,7 +182,7 @@ final class BlobDownloads {
             if (announced >= 0 && announced != d.size()) {
                 throw new FailedPreconditionException("blob " + d.digest() + " of " + src.ref().repository()
                         + ": registry " + src.endpoint().authority() + " sends " + announced
-                        + " bytes, the manifest says " + d.size() + "; discarded");
+                        + " bytes, the manifest says " + d.size() + "; discarded", PullFailure.DIGEST_MISMATCH.tag());
             }
             PreparedLayer layer = unpackWhileWriting(dl, r.body(), in);
             try {
@@ -216,9 +216,8 @@ final class BlobDownloads {
         try {
             // No read-ahead thread: a stalled registry would block it where nothing can stop it.
             layer = snapshots.prepare(tee, d.mediaType(), d.digest().toString(), false);
-        } catch (InvalidArgumentException e) {
-            tee.transferTo(OutputStream.nullOutputStream());
-            in.verify();
+        } catch (IOException | BerthException e) {
+            blameTheBlob(e, tee, in);
             throw e;
         }
         try {
@@ -227,6 +226,27 @@ final class BlobDownloads {
         } catch (IOException | RuntimeException e) {
             layer.close();
             throw e;
+        }
+    }
+
+    /**
+     * Reads the rest of a blob whose unpack failed and verifies it, throwing
+     * the digest or size mismatch when there is one: that is the real error
+     * then. Returns for a cancelled download and for one whose rest cannot be
+     * read, which keep the unpack's error.
+     */
+    private static void blameTheBlob(Exception unpackFailure, InputStream tee, Ingest in) {
+        if (unpackFailure instanceof InterruptedIOException || Thread.currentThread().isInterrupted()) {
+            return;
+        }
+        try {
+            tee.transferTo(OutputStream.nullOutputStream());
+            in.verify();
+        } catch (FailedPreconditionException mismatch) {
+            mismatch.addSuppressed(unpackFailure);
+            throw mismatch;
+        } catch (IOException e) {
+            unpackFailure.addSuppressed(e);
         }
     }
 

@@ -4,6 +4,7 @@ import io.berth.common.error.BerthException;
 import io.berth.common.error.DeadlineExceededException;
 import io.berth.common.error.UnavailableException;
 import io.berth.image.content.ContentStore;
+import io.berth.image.failure.PullFailure;
 import io.berth.image.ref.ImageReference;
 import io.berth.image.registry.Credentials;
 import io.berth.image.registry.RegistryClient;
@@ -42,6 +43,7 @@ public final class ImagePuller implements AutoCloseable {
     private final PullServices s;
     private final Map<String, PullJob> jobs = new HashMap<>();
     private final ScheduledExecutorService watchdog;
+    private volatile PullListener listener;
 
     public ImagePuller(RegistryClient registry, ContentStore content, Snapshotter snapshots, ImageStore images,
             Leases leases, GarbageCollector gc, PullSettings settings, Clock clock) {
@@ -95,12 +97,35 @@ public final class ImagePuller implements AutoCloseable {
                         jobs.remove(key, started);
                     }
                 });
+                job.finished.whenComplete((v, t) -> report(started));
                 job.join();
                 job.start();
                 return job;
             }
             job.join();
             return job;
+        }
+    }
+
+    /** Who hears about each pull that ends; one listener (the daemon's metrics), null for none. */
+    public void listen(PullListener l) {
+        this.listener = l;
+    }
+
+    private void report(PullJob job) {
+        PullListener l = listener;
+        if (l == null) {
+            return;
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - job.startNanos);
+        try {
+            if (job.result.isCompletedExceptionally()) {
+                l.failed(job.ref, PullFailure.of(job.result.exceptionNow()), took);
+            } else {
+                l.pulled(job.ref, job.bytesDownloaded, took);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("pull listener failed on {}", job.ref, e);
         }
     }
 

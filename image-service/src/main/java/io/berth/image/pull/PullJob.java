@@ -13,6 +13,7 @@ import io.berth.image.snapshot.PreparedLayer;
 import io.berth.image.store.ImageRecord;
 import io.berth.image.store.LayerRecord;
 import io.berth.image.store.Leases;
+import io.berth.image.failure.PullFailure;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +51,8 @@ final class PullJob {
     volatile int layersDone;
     volatile int layersTotal = -1;
     volatile long bytesTotal;
+    /** Bytes this pull's downloads fetched, fixed when it ends (the downloads are gone by then). */
+    volatile long bytesDownloaded;
     private final PullServices s;
     private final Leases.Lease lease;
     private final Semaphore downloadSlots;
@@ -121,6 +124,7 @@ final class PullJob {
         } catch (Throwable t) {
             failure = cancelReason != null ? cancelReason : asBerth(t);
         }
+        bytesDownloaded = bytesDone();
         releaseDownloads();
         lease.close();
         if (failure != null) {
@@ -283,7 +287,7 @@ final class PullJob {
     private void checkDiffId(Descriptor d, String expected, String actual) {
         if (!expected.equals(actual)) {
             throw new FailedPreconditionException("layer " + d.digest() + " of " + ref + " unpacks to diff id "
-                    + actual + " but the image config says " + expected);
+                    + actual + " but the image config says " + expected, PullFailure.DIGEST_MISMATCH.tag());
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.common.error.FailedPreconditionException;
 import io.berth.common.error.UnavailableException;
+import io.berth.image.failure.PullFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -153,6 +154,6 @@ final class RegistryAuth {
 
     static FailedPreconditionException denied(RegistryEndpoint endpoint, String repository, String why) {
         return new FailedPreconditionException("registry " + endpoint.authority() + " denied access to repository "
-                + repository + ": " + why);
+                + repository + ": " + why, PullFailure.AUTH.tag());
     }
 }

@@ -6,6 +6,7 @@ import io.berth.common.error.NotFoundException;
 import io.berth.common.error.UnavailableException;
 import io.berth.image.ref.Digest;
 import io.berth.image.ref.ImageReference;
+import io.berth.image.failure.PullFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -88,7 +89,8 @@ public final class RegistryClient {
         FetchedContent manifest = fetchManifest(top, chosen.digest().toString(), chosen.digest());
         if (manifest.bytes().length != chosen.size()) {
             throw new FailedPreconditionException("manifest " + chosen.digest() + " of " + ref + " has "
-                    + manifest.bytes().length + " bytes, the index says " + chosen.size());
+                    + manifest.bytes().length + " bytes, the index says " + chosen.size(),
+                    PullFailure.DIGEST_MISMATCH.tag());
         }
         if (!(ManifestParser.parse(ref.toString(), manifest.bytes(), chosen.mediaType()) instanceof ImageManifest m)) {
             throw new FailedPreconditionException("index of " + ref + " points at another index for " + platform);
@@ -113,7 +115,7 @@ public final class RegistryClient {
             Digest actual = Digest.of(body);
             if (expected != null && !expected.equals(actual)) {
                 throw new FailedPreconditionException("manifest of " + q.ref() + " from " + q.endpoint()
-                        + " has digest " + actual + ", expected " + expected);
+                        + " has digest " + actual + ", expected " + expected, PullFailure.DIGEST_MISMATCH.tag());
             }
             return new FetchedContent(actual, r.header("Content-Type").orElse(""), body);
         }
@@ -131,7 +133,8 @@ public final class RegistryClient {
             Digest actual = Digest.of(body);
             if (!actual.equals(d.digest()) || body.length != d.size()) {
                 throw new FailedPreconditionException("config of " + ref + " does not match its descriptor: got "
-                        + actual + " (" + body.length + " bytes), expected " + d.digest() + " (" + d.size() + ")");
+                        + actual + " (" + body.length + " bytes), expected " + d.digest() + " (" + d.size() + ")",
+                        PullFailure.DIGEST_MISMATCH.tag());
             }
             return new FetchedContent(actual, d.mediaType(), body);
         }

@@ -29,13 +29,14 @@ class PackageLayersTest {
     static final Map<String, Set<String>> ALLOWED = Map.of(
             "ref", Set.of(),
             "config", Set.of(),
+            "failure", Set.of(),
             "unpack", Set.of(),
             "snapshot", Set.of("unpack"),
-            "content", Set.of("ref"),
-            "registry", Set.of("ref", "config"),
+            "content", Set.of("ref", "failure"),
+            "registry", Set.of("ref", "config", "failure"),
             "store", Set.of("ref", "content", "snapshot"),
-            "pull", Set.of("ref", "config", "registry", "content", "store", "snapshot"),
-            "rpc", Set.of("ref", "config", "registry", "content", "store", "snapshot", "pull"));
+            "pull", Set.of("ref", "config", "failure", "registry", "content", "store", "snapshot"),
+            "rpc", Set.of("ref", "config", "failure", "registry", "content", "store", "snapshot", "pull"));
 
     @Test
     void everyPackageUsesOnlyWhatItsLayerAllows() throws IOException {

@@ -2,6 +2,7 @@ package io.berth.image.testing;
 
 import com.github.luben.zstd.ZstdInputStream;
 import io.berth.common.error.FailedPreconditionException;
+import io.berth.common.error.InvalidArgumentException;
 import io.berth.image.ref.Digest;
 import io.berth.image.snapshot.PreparedLayer;
 import io.berth.image.snapshot.Snapshotter;
@@ -57,8 +58,15 @@ public final class FakeSnapshotter implements Snapshotter {
     public PreparedLayer prepare(InputStream compressed, String mediaType, String label, boolean readAhead)
             throws IOException {
         MessageDigest sha = Digest.newMessageDigest();
-        InputStream in = new DigestInputStream(decompress(compressed, mediaType), sha);
-        in.transferTo(java.io.OutputStream.nullOutputStream());
+        try {
+            InputStream in = new DigestInputStream(decompress(compressed, mediaType), sha);
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (java.io.InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            // as the real one: a stream that does not decompress is a bad layer
+            throw new InvalidArgumentException("layer " + label + " is not readable: " + e.getMessage(), e);
+        }
         String diffId = Digest.fromBytes(sha.digest()).toString();
         prepared.incrementAndGet();
         return new Layer(diffId);
