@@ -1,6 +1,7 @@
 package io.berth.runtime.container;
 
 import io.berth.cri.v1.NamespaceMode;
+import io.berth.runtime.oci.HostPropagation;
 import io.berth.runtime.oci.OciSpecGenerator;
 import io.berth.runtime.oci.ProbedRuntimes;
 import io.berth.runtime.oci.SpecInput;
@@ -16,6 +17,7 @@ import io.berth.runtime.sandbox.SandboxNamespaces;
 public final class OciSpecs implements ContainerSpecs {
 
     private final OciSpecGenerator generator = new OciSpecGenerator();
+    private final HostPropagation propagation = new HostPropagation();
     private final SpecInput.HostFacts host;
     private final ProbedRuntimes runtimes;
 
@@ -42,7 +44,9 @@ public final class OciSpecs implements ContainerSpecs {
                         image.env(), image.workingDir(), image.user()),
                 r.rootfs(), r.cgroupsPath(), namespaces(r), new SpecInput.PodFilePaths(s.resolvConfPath(),
                 s.hostnamePath(), s.hostsPath()), hostFor(s.runtimeHandler()));
-        return generator.configJson(in);
+        byte[] json = generator.configJson(in);
+        propagation.prepare(r.config());
+        return json;
     }
 
     SpecInput.HostFacts hostFor(String handler) {

@@ -1,5 +1,9 @@
 package io.berth.runtime.oci;
 
+import io.berth.common.error.InternalException;
+import io.berth.cri.v1.ContainerConfig;
+import io.berth.cri.v1.Mount;
+import io.berth.cri.v1.MountPropagation;
 import io.berth.common.os.ErrnoException;
 import io.berth.common.os.Libc;
 import java.io.IOException;
@@ -23,6 +27,27 @@ public final class HostPropagation {
 
     HostPropagation(Path mountinfo) {
         this.mountinfo = mountinfo;
+    }
+
+    /**
+     * Readies the host side of every volume that asks for propagation: rslave
+     * sources must be shared or slaves, rshared ones shared. Called once the
+     * spec is generated (so a refused request changes nothing on the host) and
+     * before the runtime bind-mounts the sources.
+     *
+     * @throws InternalException naming the volume when its source cannot be made to propagate
+     */
+    public void prepare(ContainerConfig config) {
+        for (Mount m : config.getMountsList()) {
+            boolean shared = m.getPropagation() == MountPropagation.PROPAGATION_BIDIRECTIONAL;
+            if (shared || m.getPropagation() == MountPropagation.PROPAGATION_HOST_TO_CONTAINER) {
+                try {
+                    ensure(Path.of(m.getHostPath()), shared);
+                } catch (IOException e) {
+                    throw new InternalException("volume " + m.getContainerPath() + ": " + e.getMessage(), e);
+                }
+            }
+        }
     }
 
     /** The mount point holding {@code path} and whether it is shared or a slave. */

@@ -11,11 +11,13 @@ import io.berth.cri.v1.IDMapping;
 import io.berth.cri.v1.LinuxContainerConfig;
 import io.berth.cri.v1.LinuxContainerSecurityContext;
 import io.berth.cri.v1.Mount;
+import io.berth.cri.v1.MountPropagation;
 import io.berth.cri.v1.NamespaceMode;
 import io.berth.cri.v1.NamespaceOption;
 import io.berth.cri.v1.UserNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -119,5 +121,41 @@ class OciNamespacesIT extends RuncTest {
             assertFalse(b.features.toCri().getUserNamespaces());
         }
         assertEquals(b.features.recursiveReadOnlyMounts(), b.features.toCri().getRecursiveReadOnlyMounts());
+    }
+
+    @Test
+    void privateVolumesMissLaterHostMountsAndBidirectionalOnesShareBothWays() throws Exception {
+        Path vol = b.hostDir("pvol");
+        // Its own mount point, so making the source shared for rshared touches nothing else on the host.
+        b.mountTmpfs(vol);
+        for (String d : List.of("late", "fromc", "late2")) {
+            Files.createDirectories(vol.resolve(d));
+        }
+        Mount.Builder m = Mount.newBuilder().setContainerPath("/data").setHostPath(vol.toString());
+        long priv = b.start(b.input(c -> c.addMounts(m.clone().setPropagation(MountPropagation.PROPAGATION_PRIVATE)),
+                RuncBundle.ownPid()), "exec sleep 600");
+        b.mountTmpfs(vol.resolve("late"));
+        Files.writeString(vol.resolve("late/marker"), "x");
+        RuncBundle.Run seen = b.inside(priv, "/bin/busybox", "ls", "/data/late");
+        assertEquals(0, seen.exit(), seen.err());
+        assertEquals("", seen.out(), "a private volume does not get the host's later mount");
+
+        Mount.Builder bidi = m.clone().setPropagation(MountPropagation.PROPAGATION_BIDIRECTIONAL);
+        var e = assertThrows(InvalidArgumentException.class,
+                () -> b.run(b.input(c -> c.addMounts(bidi), RuncBundle.ownPid()), "true"));
+        assertTrue(e.getMessage().contains("/data"), e.getMessage());
+        long shared = b.start(b.input(c -> SpecFixture.security(sc -> sc.setPrivileged(true)).apply(c)
+                .addMounts(bidi), RuncBundle.ownPid()),
+                "mount -t tmpfs none /data/fromc && touch /data/fromc/made-inside; exec sleep 600");
+        b.trackMount(vol.resolve("fromc"));
+        long end = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        while (!Files.exists(vol.resolve("fromc/made-inside")) && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(vol.resolve("fromc/made-inside")), "the container's mount reached the host");
+        b.mountTmpfs(vol.resolve("late2"));
+        Files.writeString(vol.resolve("late2/marker"), "x");
+        assertEquals("marker\n", b.inside(shared, "/bin/busybox", "ls", "/data/late2").out(),
+                "and the host's later mount reached the container");
     }
 }

@@ -86,6 +86,22 @@ final class RuncBundle implements AutoCloseable {
         hostMounts.add(dir);
     }
 
+    /** A mount made elsewhere (by propagation from a container) that close() must remove too. */
+    void trackMount(Path dir) {
+        hostMounts.add(dir);
+    }
+
+    /**
+     * Runs {@code argv} in the mount namespace and root of the container whose
+     * init is {@code pid}: what the container itself sees, asked from outside.
+     */
+    Run inside(long pid, String... argv) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid), "-m", "-r", "-w"));
+        cmd.addAll(List.of(argv));
+        CommandResult r = runner.run(Command.of(TIMEOUT, cmd.toArray(String[]::new)));
+        return new Run(r.exitCode(), r.stdoutText(), r.stderrText());
+    }
+
     SpecInput input(UnaryOperator<ContainerConfig.Builder> edit, SpecInput.NamespacePlan plan) {
         ContainerConfig c = edit.apply(ContainerConfig.newBuilder()
                 .setMetadata(ContainerMetadata.newBuilder().setName("it"))).build();
@@ -105,7 +121,7 @@ final class RuncBundle implements AutoCloseable {
 
     /** Runs {@code sh -c script} in the container the input describes and waits for it. */
     Run run(SpecInput in, String script) throws IOException {
-        ObjectNode spec = new OciSpecGenerator().generate(in);
+        ObjectNode spec = generate(in);
         Path bundle = writeBundle(in.containerId(), spec, script);
         CommandResult r = runner.run(Command.of(TIMEOUT, RUNC, "--root", runcRoot.toString(), "run",
                 "--bundle", bundle.toString(), in.containerId()));
@@ -114,7 +130,7 @@ final class RuncBundle implements AutoCloseable {
 
     /** Starts the container in the background (stdio to files) and returns its init's host pid. */
     long start(SpecInput in, String script) throws IOException, InterruptedException {
-        Path bundle = writeBundle(in.containerId(), new OciSpecGenerator().generate(in), script);
+        Path bundle = writeBundle(in.containerId(), generate(in), script);
         Process p = new ProcessBuilder(RUNC, "--root", runcRoot.toString(), "run", "--detach", "--bundle",
                 bundle.toString(), in.containerId())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -126,6 +142,13 @@ final class RuncBundle implements AutoCloseable {
         CommandResult state = runner.run(Command.of(TIMEOUT, RUNC, "--root", runcRoot.toString(), "state",
                 in.containerId()));
         return JSON.readTree(state.stdout()).get("pid").asLong();
+    }
+
+    /** What berthd's container side does: the spec, then the host side of propagating volumes. */
+    private static ObjectNode generate(SpecInput in) {
+        ObjectNode spec = new OciSpecGenerator().generate(in);
+        new HostPropagation().prepare(in.config());
+        return spec;
     }
 
     private Path writeBundle(String id, ObjectNode spec, String script) throws IOException {
@@ -154,7 +177,7 @@ final class RuncBundle implements AutoCloseable {
             runner.run(Command.of(TIMEOUT, RUNC, "--root", runcRoot.toString(), "delete", "--force", id));
             removeCgroups(id);
         }
-        for (Path m : hostMounts) {
+        for (Path m : hostMounts.reversed()) {
             try {
                 Libc.umount2(m.toString(), Libc.MNT_DETACH);
             } catch (Exception e) {
