@@ -9,9 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +30,9 @@ final class ContainerRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerRecovery.class);
     static final String LOST = "Unknown";
 
-    /** What recovery found. */
+    /** What recovery found; {@code swept}: leftovers that no record named, removed. */
     public record Report(int created, int running, int exited, int unknown, int rolledBack,
-                         Map<Path, String> unreadable) {
+                         Map<Path, String> unreadable, int swept) {
     }
 
     private final ContainerDeps deps;
@@ -61,15 +63,22 @@ final class ContainerRecovery {
             }
         }
         for (Container c : kept) {
-            if (c.state().mayHaveProcess()) {
-                reconcile(c);
+            if (c.state() == ContainerState.CREATED) {
+                adoptIfStarted(c);
+            }
+            if (store.get(c.id()).orElseThrow().state().mayHaveProcess()) {
+                reconcile(store.get(c.id()).orElseThrow());
             }
         }
+        Set<String> known = new HashSet<>();
+        store.list().forEach(c -> known.add(c.id()));
+        loaded.problems().keySet().forEach(p -> known.add(p.getFileName().toString().replaceFirst("\\.json$", "")));
+        int swept = new OrphanSweep(deps, known).sweep().total();
         int[] n = new int[ContainerState.values().length];
         store.list().forEach(c -> n[c.state().ordinal()]++);
         Report r = new Report(n[ContainerState.CREATED.ordinal()], n[ContainerState.RUNNING.ordinal()],
                 n[ContainerState.EXITED.ordinal()], n[ContainerState.UNKNOWN.ordinal()], rolledBack,
-                loaded.problems());
+                loaded.problems(), swept);
         loaded.problems().forEach((p, why) -> LOG.warn("container record {} is unreadable: {}", p, why));
         return r;
     }
@@ -79,13 +88,7 @@ final class ContainerRecovery {
             runner.watch(c.id());
             return;
         }
-        OciRuntime rt = deps.runtimes().forHandler(c.runtimeHandler());
-        Optional<OciRuntime.State> st;
-        try {
-            st = rt.state(c.id());
-        } catch (IOException | RuntimeException e) {
-            st = Optional.empty();
-        }
+        Optional<OciRuntime.State> st = runtimeState(c);
         if (st.isPresent() && st.get().running()) {
             // Running without a shim: nobody will write its exit. Stop and Remove still work.
             store.update(c.id(), r -> r.withState(ContainerState.UNKNOWN));
@@ -93,6 +96,35 @@ final class ContainerRecovery {
         }
         store.update(c.id(), r -> r.exited(new Container.ExitInfo(255, Clock.nowNanos(), LOST,
                 "exit status lost: no shim and no exit file (the node rebooted or the shim was killed)")));
+    }
+
+    /**
+     * A {@code kill -9} after the shim ran the container but before the record
+     * said RUNNING leaves a CREATED record for a started container. Starting it
+     * again would collide with the runtime's state and lose the running one, so
+     * it is adopted: the runtime's pid, the shim as that process's parent (the
+     * shim is its subreaper), and the created time as the best bound on the start.
+     */
+    private void adoptIfStarted(Container c) {
+        boolean exited = Files.exists(deps.layout().exitFile(c.id()));
+        Optional<OciRuntime.State> st = exited ? Optional.empty() : runtimeState(c);
+        if (!exited && st.isEmpty()) {
+            return;
+        }
+        long pid = st.map(OciRuntime.State::pid).orElse(0L);
+        long shim = pid > 0 ? ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(0L)
+                : 0L;
+        LOG.warn("container {} was started before berthd stopped but recorded as created: adopting it (pid {}, "
+                + "shim {})", c.id(), pid, shim);
+        store.update(c.id(), r -> r.started(new Container.ProcessInfo(pid, shim, r.createdAtNanos())));
+    }
+
+    private Optional<OciRuntime.State> runtimeState(Container c) {
+        try {
+            return deps.runtimes().forHandler(c.runtimeHandler()).state(c.id());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private boolean shimAlive(Container c) {

@@ -77,8 +77,8 @@ public final class Containers {
         ContainerRecovery.Report r = svc.recover();
         sandboxes.setContainers(svc);
         LOG.info("containers recovered: {} created, {} running, {} exited, {} unknown, {} unfinished creates undone, "
-                + "{} unreadable records", r.created(), r.running(), r.exited(), r.unknown(), r.rolledBack(),
-                r.unreadable().size());
+                + "{} unreadable records, {} leftovers without a record removed", r.created(), r.running(),
+                r.exited(), r.unknown(), r.rolledBack(), r.unreadable().size(), r.swept());
         return svc;
     }
 }

@@ -75,6 +75,21 @@ class ContainerFailureIT {
         assertNothingLeft();
     }
 
+    @Test
+    void aMountRuncCannotMakeFailsStartAndRemoveLeavesNothing() throws Exception {
+        // Passes berthd's checks (the host path exists) but runc cannot bind a file over a directory.
+        java.nio.file.Path file = Files.writeString(w.base.resolve("a-file"), "x");
+        Container c = w.create(pod, w.container("filedir", "sleep 1000").addMounts(Mount.newBuilder()
+                .setHostPath(file.toString()).setContainerPath("/bin")));
+        BerthException e = assertThrows(BerthException.class, () -> w.containers.start(c.id()));
+        assertTrue(e.getMessage().contains("/bin"), "runc's reason names the mount: " + e.getMessage());
+        assertEquals("StartError", w.containers.require(c.id()).exit().reason());
+        assertEquals(List.of(), w.processesOfThisWorld(), "no shim or runc left");
+        w.containers.remove(c.id());
+        assertNothingLeft();
+        Files.delete(file);
+    }
+
     private static void assertNothingLeft() throws Exception {
         assertEquals(List.of(), w.containers.list(ContainerService.Filter.ALL), "records");
         assertEquals(0, w.containers.names().size(), "names");

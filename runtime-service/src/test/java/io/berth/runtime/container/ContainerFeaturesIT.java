@@ -118,8 +118,7 @@ class ContainerFeaturesIT {
 
     @Test
     void statsMoveWhenTheContainerBurnsCpuAndMemory() throws Exception {
-        StatsCollector stats = new StatsCollector(w.cgroups, new CpuRateTracker(), w.containers.deps().layout(),
-                w.sandboxes::find, PodNetworkCounters.netns(new NetnsManager(w.netnsDir)));
+        StatsCollector stats = statsCollector();
         Container c = w.run(pod, "burn", "dd if=/dev/zero of=/tmp/fill bs=1M count=20 2>/dev/null; "
                 + "while true; do :; done");
         ContainerStats first = stats.container(c);
@@ -175,5 +174,144 @@ class ContainerFeaturesIT {
 
     private static Path memoryCgroup(Container c) {
         return Path.of("/sys/fs/cgroup/memory").resolve(w.cgroups.containerPath(pod.cgroup(), c.id()).relative());
+    }
+
+    /** A directory bind-mounted onto itself and made shared, as the kubelet's volume dirs are. */
+    private static Path sharedDir(String name) throws Exception {
+        Path d = Files.createDirectories(w.base.resolve(name));
+        Libc.mount(d.toString(), d.toString(), "", Libc.MS_BIND, null);
+        Libc.mount("", d.toString(), "", Libc.MS_SHARED, null);
+        return d;
+    }
+
+    @Test
+    void rsharedVolumePropagatesBothWaysInAPrivilegedContainer() throws Exception {
+        Path vol = sharedDir("vol-rshared");
+        Path fromHost = Files.createDirectories(vol.resolve("from-host"));
+        Files.createDirectories(vol.resolve("from-container"));
+        var privileged = io.berth.cri.v1.LinuxContainerSecurityContext.newBuilder().setPrivileged(true);
+        var podConfig = w.pod("priv");
+        podConfig = podConfig.toBuilder().setLinux(podConfig.getLinux().toBuilder().setSecurityContext(
+                podConfig.getLinux().getSecurityContext().toBuilder().setPrivileged(true))).build();
+        Sandbox priv = w.sandboxes.run(podConfig, "");
+        Container c = w.containers.create(priv.id(), w.container("rshared", "sleep 1000")
+                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(privileged))
+                .addMounts(Mount.newBuilder().setHostPath(vol.toString()).setContainerPath("/mnt/vol")
+                        .setPropagation(MountPropagation.PROPAGATION_BIDIRECTIONAL)).build(), podConfig);
+        try {
+            w.containers.start(c.id());
+            assertEquals("", execIn(c, "mount -t tmpfs -o size=1m tmpfs /mnt/vol/from-container && "
+                    + "echo made inside > /mnt/vol/from-container/note"));
+            assertEquals("made inside", Files.readString(vol.resolve("from-container/note")).strip(),
+                    "a mount made in the container appears on the host");
+            Libc.mount("tmpfs", fromHost.toString(), "tmpfs", 0, "size=1m");
+            Files.writeString(fromHost.resolve("note"), "made on the host");
+            assertEquals("made on the host", execIn(c, "cat /mnt/vol/from-host/note").strip(),
+                    "and one made on the host appears in the container");
+        } finally {
+            w.containers.remove(c.id());
+            w.sandboxes.stop(priv.id());
+            w.sandboxes.remove(priv.id());
+            for (String m : List.of("from-container", "from-host", "")) {
+                World.run("umount", "-l", vol.resolve(m).toString()); // some were never made if a step failed
+            }
+        }
+    }
+
+    @Test
+    void aPrivateVolumeDoesNotSeeHostMountsMadeAfterStart() throws Exception {
+        Path vol = sharedDir("vol-private");
+        Path late = Files.createDirectories(vol.resolve("late"));
+        Files.writeString(late.resolve("under"), "the directory itself");
+        Container c = w.create(pod, w.container("private", "sleep 1000")
+                .addMounts(Mount.newBuilder().setHostPath(vol.toString()).setContainerPath("/mnt/vol")
+                        .setPropagation(MountPropagation.PROPAGATION_PRIVATE)));
+        try {
+            w.containers.start(c.id());
+            Libc.mount("tmpfs", late.toString(), "tmpfs", 0, "size=1m");
+            Files.writeString(late.resolve("over"), "the host's later mount");
+            assertEquals("under", execIn(c, "ls /mnt/vol/late").strip(), "the container keeps the directory below");
+        } finally {
+            w.containers.remove(c.id());
+            World.run("umount", "-l", late.toString());
+            World.run("umount", "-l", vol.toString());
+        }
+    }
+
+    @Test
+    void theImageStopSignalIsUsedWhenTheContainerNamesNone() throws Exception {
+        String image = w.testImages.busybox("usr1-" + w.tag, 0, "SIGUSR1");
+        Container c = w.create(pod, w.container("usr1", "trap 'exit 30' USR1; while true; do sleep 0.1; done")
+                .setImage(io.berth.cri.v1.ImageSpec.newBuilder().setImage(image)));
+        w.containers.start(c.id());
+        Thread.sleep(300); // let the shell install its trap
+        w.containers.stop(c.id(), 10);
+        assertEquals(30, w.containers.require(c.id()).exit().exitCode());
+        w.containers.remove(c.id());
+    }
+
+    @Test
+    void aReadOnlyDeviceHasItsCgroupRuleAndRefusesWrites() throws Exception {
+        // /dev/kmsg (c 1:11) is not one of the devices every container gets, so only our rule grants it.
+        Container c = w.create(pod, w.container("devrule", "sleep 1000")
+                .addDevices(Device.newBuilder().setHostPath("/dev/kmsg").setContainerPath("/dev/mykmsg")
+                        .setPermissions("r")));
+        w.containers.start(c.id());
+        try {
+            Path list = Path.of("/sys/fs/cgroup/devices").resolve(w.cgroups.containerPath(pod.cgroup(), c.id())
+                    .relative()).resolve("devices.list");
+            assertTrue(Files.readAllLines(list).contains("c 1:11 r"), "the granted rule: " + Files.readString(list));
+            assertEquals("1:b", execIn(c, "stat -c %t:%T /dev/mykmsg").strip(), "the node, major:minor in hex");
+            assertTrue(exec(c, "echo x > /dev/mykmsg; echo rc=$?").contains("rc=1"), "write was not granted");
+        } finally {
+            w.containers.remove(c.id());
+        }
+    }
+
+    @Test
+    void cpuSharesAreInTheCgroupAndUpdatedLive() throws Exception {
+        Container c = w.create(pod, w.container("shares", "sleep 1000").setLinux(LinuxContainerConfig.newBuilder()
+                .setResources(LinuxContainerResources.newBuilder().setCpuShares(512).setCpuQuota(50_000)
+                        .setCpuPeriod(100_000))));
+        w.containers.start(c.id());
+        try {
+            Path cpu = Path.of("/sys/fs/cgroup/cpu").resolve(w.cgroups.containerPath(pod.cgroup(), c.id()).relative());
+            assertEquals("512", Files.readString(cpu.resolve("cpu.shares")).strip());
+            assertEquals("50000", Files.readString(cpu.resolve("cpu.cfs_quota_us")).strip());
+            w.containers.updateResources(c.id(), LinuxContainerResources.newBuilder().setCpuShares(256)
+                    .setCpuQuota(20_000).setCpuPeriod(100_000).build());
+            assertEquals("256", Files.readString(cpu.resolve("cpu.shares")).strip());
+            assertEquals("20000", Files.readString(cpu.resolve("cpu.cfs_quota_us")).strip());
+        } finally {
+            w.containers.remove(c.id());
+        }
+    }
+
+    @Test
+    void memoryStatsMoveWhenTheContainerFillsMemory() throws Exception {
+        StatsCollector stats = statsCollector();
+        Container c = w.run(pod, "fill", "sleep 1000");
+        try {
+            long before = stats.container(c).getMemory().getWorkingSetBytes().getValue();
+            // tmpfs pages are charged to the writer's cgroup and are never inactive file cache.
+            exec(c, "head -c 33554432 /dev/zero > /dev/shm/fill");
+            long after = stats.container(c).getMemory().getWorkingSetBytes().getValue();
+            assertTrue(after - before >= 24L << 20, "32 MiB in tmpfs: working set " + before + " -> " + after);
+            exec(c, "rm /dev/shm/fill");
+        } finally {
+            w.containers.remove(c.id());
+        }
+    }
+
+    /** Output of a command that should succeed; its stderr and a non-zero exit are failures. */
+    private static String execIn(Container c, String script) {
+        ExecResult r = w.containers.execSync(c.id(), List.of("sh", "-c", script), 10);
+        assertEquals(0, r.exitCode(), new String(r.stderr(), StandardCharsets.UTF_8));
+        return new String(r.stdout(), StandardCharsets.UTF_8);
+    }
+
+    private static StatsCollector statsCollector() {
+        return new StatsCollector(w.cgroups, new CpuRateTracker(), w.containers.deps().layout(), w.sandboxes::find,
+                PodNetworkCounters.netns(new NetnsManager(w.netnsDir)));
     }
 }

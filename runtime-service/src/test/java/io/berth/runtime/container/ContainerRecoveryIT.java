@@ -1,10 +1,12 @@
 package io.berth.runtime.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.berth.runtime.sandbox.Sandbox;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -81,5 +83,49 @@ class ContainerRecoveryIT {
         w.containers.remove(c.id());
         assertEquals(List.of(), w.containers.list(ContainerService.Filter.ALL));
         assertTrue(!Files.exists(w.containers.deps().layout().bundle(c.id())));
+    }
+
+    @Test
+    void leftoversWithNoRecordAreSweptAtStartAndRecordedContainersKept() throws Exception {
+        Container running = w.run(pod, "orphan", "sleep 1000");
+        Container half = w.create(pod, w.container("half", "true"));
+        Container kept = w.run(pod, "kept", "sleep 1000");
+        // A kill -9 between steps whose order leaves no record: a running container and a mounted bundle.
+        for (Container c : List.of(running, half)) {
+            Files.delete(w.containers.deps().layout().recordsDir().resolve(c.id() + ".json"));
+        }
+        Path runcRoot = w.state.resolve("runtimes/runc");
+        assertTrue(Files.isDirectory(runcRoot.resolve(running.id())), "runc knows the orphan before the restart");
+        w.newServices();
+        assertTrue(ContainerLifecycleIT.awaitGone(running.process().pid()), "the orphan's process is killed");
+        assertFalse(Files.exists(runcRoot.resolve(running.id())), "and its runc state deleted");
+        for (Container c : List.of(running, half)) {
+            assertFalse(Files.exists(w.containers.deps().layout().bundle(c.id())), "bundle of " + c.id());
+            assertFalse(w.containerMounts().stream().anyMatch(m -> m.contains(c.id())), "rootfs of " + c.id());
+        }
+        assertFalse(w.containerCgroupsLeft().stream().anyMatch(m -> m.contains(running.id())), "cgroup");
+        assertEquals(ContainerState.RUNNING, w.containers.require(kept.id()).state());
+        assertTrue(w.containerMounts().stream().anyMatch(m -> m.contains(kept.id())), "a recorded rootfs stays");
+        assertEquals("kept\n", new String(w.containers.execSync(kept.id(), List.of("sh", "-c", "echo kept"), 10)
+                .stdout(), java.nio.charset.StandardCharsets.UTF_8));
+        w.containers.remove(kept.id());
+        assertEquals(List.of(), w.containerMounts());
+    }
+
+    @Test
+    void aContainerStartedJustBeforeAKillIsAdoptedWithItsShim() throws Exception {
+        Container c = w.run(pod, "adopt", "trap 'exit 5' TERM; while true; do sleep 0.1; done");
+        Path record = w.containers.deps().layout().recordsDir().resolve(c.id() + ".json");
+        // berthd died after the shim started the container, before the RUNNING record was written.
+        Files.writeString(record, Files.readString(record).replace("\"RUNNING\"", "\"CREATED\""));
+        w.newServices();
+        Container after = w.containers.require(c.id());
+        assertEquals(ContainerState.RUNNING, after.state());
+        assertEquals(c.process().pid(), after.process().pid());
+        assertEquals(c.process().shimPid(), after.process().shimPid(), "the shim is found, not started again");
+        Thread.sleep(300);
+        w.containers.stop(c.id(), 10);
+        assertEquals(5, w.containers.require(c.id()).exit().exitCode(), "the exit came through the same shim");
+        w.containers.remove(c.id());
     }
 }

@@ -79,12 +79,58 @@ class ContainerRecoveryTest {
     @Test
     void anUnfinishedCreateIsRolledBack() throws Exception {
         Container c = f.create("web");
-        Path record = f.layout.recordsDir().resolve(c.id() + ".json");
-        Files.writeString(record, Files.readString(record).replace("\"CREATED\"", "\"CREATING\""));
+        rewriteState(c, "CREATED", "CREATING");
         f.restart();
         assertThrows(NotFoundException.class, () -> f.service.require(c.id()));
         assertTrue(!Files.exists(f.layout.bundle(c.id())));
         assertEquals(Set.of(), f.rootfs.mounted);
         assertEquals(ContainerState.CREATED, f.create("web").state(), "the name is free");
+    }
+
+    @Test
+    void leftoversWithoutARecordAreSweptAndOnesWithARecordKept() throws Exception {
+        Container kept = f.running("kept");
+        Container lost = f.create("lost");
+        // A create whose record never reached the disk (or a remove that deleted the record first).
+        Files.delete(f.layout.recordsDir().resolve(lost.id() + ".json"));
+        String stranger = "ab".repeat(32);
+        Files.writeString(f.layout.exitFile(stranger), "{}");
+        Files.writeString(f.layout.exitFile("exec-0123456789abcdef"), "{}");
+        Files.createDirectories(f.layout.socketDir());
+        Files.writeString(f.layout.socket(stranger), "");
+        Files.createDirectories(f.layout.execDir());
+        Files.writeString(f.layout.execDir().resolve("exec-0123456789abcdef.json"), "{}");
+        Path notOurs = Files.createDirectories(f.layout.recordsDir().resolve("not-a-container-id"));
+        f.restart();
+        assertTrue(!Files.exists(f.layout.bundle(lost.id())), "the orphan bundle is gone");
+        assertTrue(!Files.exists(f.layout.exitFile(stranger)));
+        assertTrue(!Files.exists(f.layout.exitFile("exec-0123456789abcdef")));
+        assertTrue(!Files.exists(f.layout.socket(stranger)));
+        try (var s = Files.list(f.layout.execDir())) {
+            assertEquals(0, s.count(), "ExecSync scratch");
+        }
+        assertTrue(Files.exists(f.layout.bundle(kept.id())), "a recorded container keeps its bundle");
+        assertTrue(Files.exists(f.layout.socket(kept.id())), "and its shim socket");
+        assertTrue(Files.exists(notOurs), "only container ids are swept");
+        assertEquals(ContainerState.RUNNING, f.service.require(kept.id()).state());
+    }
+
+    @Test
+    void aContainerStartedButRecordedAsCreatedIsAdoptedNotStartedTwice() throws Exception {
+        Container c = f.running("web");
+        // kill -9 between the shim starting the container and the RUNNING record.
+        rewriteState(c, "RUNNING", "CREATED");
+        f.restart();
+        Container after = f.service.require(c.id());
+        assertTrue(after.state().mayHaveProcess(), "adopted: " + after.state());
+        assertEquals(42, after.process().pid(), "the runtime's pid");
+        assertEquals(after.createdAtNanos(), after.process().startedAtNanos());
+        assertThrows(io.berth.common.error.FailedPreconditionException.class, () -> f.service.start(c.id()));
+    }
+
+    /** The record on disk as a kill -9 at another instant would have left it. */
+    private void rewriteState(Container c, String from, String to) throws Exception {
+        Path record = f.layout.recordsDir().resolve(c.id() + ".json");
+        Files.writeString(record, Files.readString(record).replace("\"" + from + "\"", "\"" + to + "\""));
     }
 }
