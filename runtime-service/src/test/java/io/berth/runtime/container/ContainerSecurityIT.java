@@ -229,4 +229,41 @@ class ContainerSecurityIT {
             return s.count();
         }
     }
+
+    @Test
+    void containerStatusReportsTheUserTheProcessRunsAs() {
+        Sandbox pod = w.runPod("user");
+        ContainerConfig.Builder c = w.container("who", "exec sleep 608");
+        c.getLinuxBuilder().getSecurityContextBuilder()
+                .setRunAsUser(io.berth.cri.v1.Int64Value.newBuilder().setValue(4000))
+                .setRunAsGroup(io.berth.cri.v1.Int64Value.newBuilder().setValue(5000))
+                .addSupplementalGroups(6000);
+        Container created = w.create(pod, c);
+        w.containers.start(created.id());
+        var user = ContainerProtos.status(w.containers.require(created.id())).getUser().getLinux();
+        String[] id = exec(created, "id -u; id -g; id -G").strip().split("\n");
+        assertEquals(id[0], Long.toString(user.getUid()));
+        assertEquals(id[1], Long.toString(user.getGid()));
+        java.util.Set<String> groups = new java.util.TreeSet<>(List.of(id[2].split(" ")));
+        java.util.Set<String> reported = new java.util.TreeSet<>();
+        reported.add(Long.toString(user.getGid()));
+        user.getSupplementalGroupsList().forEach(g -> reported.add(Long.toString(g)));
+        assertEquals(groups, reported);
+        assertEquals("[4000, 5000, 6000]", List.of(user.getUid(), user.getGid(),
+                user.getSupplementalGroupsList().getLast()).toString());
+    }
+
+    @Test
+    void targetPidModeJoinsAnotherContainersNamespace() {
+        Sandbox pod = w.runPod("target");
+        Container target = run(pod, "t", "exec sleep 609", NamespaceMode.CONTAINER);
+        ContainerConfig.Builder c = w.container("joiner", "exec sleep 610");
+        c.getLinuxBuilder().getSecurityContextBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
+                .setNetwork(NamespaceMode.POD).setIpc(NamespaceMode.POD).setPid(NamespaceMode.TARGET)
+                .setTargetId(target.id()));
+        Container joiner = w.create(pod, c);
+        w.containers.start(joiner.id());
+        assertEquals("sleep 609 \n", exec(joiner, "tr '\\0' ' ' < /proc/1/cmdline; echo"));
+        assertTrue(exec(target, "ps -o args").contains("sleep 610"), "the target sees the joiner too");
+    }
 }

@@ -19,13 +19,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Namespace modes, user namespaces and recursive read-only mounts with the
- * real runc. What the runtime can do is what {@link RuntimeFeatures#probe}
- * says; where it says no, the test checks that the generator refuses instead.
+ * Namespace modes, user namespaces, recursive read-only mounts and volume
+ * propagation with the real runc. What the runtime can do is what
+ * {@link RuntimeFeatures#probe} says; where it says no, the test checks that the
+ * generator refuses instead. The feature tests run once per runtime of
+ * {@link RuncBundle#runtimes()}: the system runc and, where this machine has it,
+ * a private runc 1.3 (with idmapped mounts).
  */
 class OciNamespacesIT extends RuncTest {
+
+    /** Swaps this test's bundle for one on {@code runc}: the optional features differ by runtime. */
+    private void use(String runc) throws Exception {
+        b.close();
+        b = new RuncBundle(runc);
+    }
 
     @Test
     void pidModesContainerNodeAndTarget() throws Exception {
@@ -41,8 +52,10 @@ class OciNamespacesIT extends RuncTest {
         assertNotEquals("1", r.out().strip().lines().reduce((a, z) -> z).orElse(""));
     }
 
-    @Test
-    void recursiveReadOnlyCoversSubmountsWhenTheRuntimeCan() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.berth.runtime.oci.RuncBundle#runtimes")
+    void recursiveReadOnlyCoversSubmountsWhenTheRuntimeCan(String runc) throws Exception {
+        use(runc);
         Path vol = b.hostDir("vol");
         Path sub = Files.createDirectories(vol.resolve("sub"));
         b.mountTmpfs(sub);
@@ -64,8 +77,10 @@ class OciNamespacesIT extends RuncTest {
         return IDMapping.newBuilder().setContainerId(0).setHostId((int) host).setLength(65536).build();
     }
 
-    @Test
-    void podUserNamespaceMapsRootWhenTheRuntimeCan() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.berth.runtime.oci.RuncBundle#runtimes")
+    void podUserNamespaceMapsRootWhenTheRuntimeCan(String runc) throws Exception {
+        use(runc);
         long host = 1_000_000L + 65536L * (long) (Math.random() * 100);
         UserNamespace userns = UserNamespace.newBuilder().setMode(NamespaceMode.POD)
                 .addUids(range(host)).addGids(range(host)).build();
@@ -85,8 +100,10 @@ class OciNamespacesIT extends RuncTest {
         assertEquals("0", lines[2]);
     }
 
-    @Test
-    void volumesOfAUserNamespacedPodAreIdmappedWhenTheRuntimeCan() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.berth.runtime.oci.RuncBundle#runtimes")
+    void volumesOfAUserNamespacedPodAreIdmappedWhenTheRuntimeCan(String runc) throws Exception {
+        use(runc);
         long host = 2_000_000L + 65536L * (long) (Math.random() * 100);
         Path vol = b.hostDir("idvol");
         Path file = Files.writeString(vol.resolve("f"), "x");
@@ -108,12 +125,14 @@ class OciNamespacesIT extends RuncTest {
         assertEquals("7\n", r.out(), "without the idmap the container would see 65534 (unmapped)");
     }
 
-    @Test
-    void theProbeNeverClaimsIdmapFromARuntimeWithoutIt() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.berth.runtime.oci.RuncBundle#runtimes")
+    void theProbeNeverClaimsIdmapFromARuntimeWithoutIt(String runc) throws Exception {
+        use(runc);
         RuncBundle.Run v = b.run(b.input(c -> c, RuncBundle.ownPid()), "true");
         assertEquals(0, v.exit(), v.err());
         var out = io.berth.common.exec.CommandRunner.system().run(io.berth.common.exec.Command.of(
-                java.time.Duration.ofSeconds(10), RuncBundle.RUNC, "features"));
+                java.time.Duration.ofSeconds(10), runc, "features"));
         boolean announced = out.ok() && RuncBundle.tree(out.stdoutText()).at("/linux/mountExtensions/idmap/enabled")
                 .asBoolean(false);
         if (!announced) {

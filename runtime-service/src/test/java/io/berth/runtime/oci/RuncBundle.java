@@ -35,6 +35,24 @@ final class RuncBundle implements AutoCloseable {
 
     /** -Dberth.test.runc=/path picks another runc build (e.g. a newer one for idmapped mounts). */
     static final String RUNC = System.getProperty("berth.test.runc", "runc");
+
+    /**
+     * A privately unpacked runc 1.3 (Debian forky's; bookworm's glibc is too old
+     * for the package) where this machine has one: userns, rro and idmap are
+     * then run on both runtimes. CI without it runs the runtime above alone.
+     */
+    static final Path PRIVATE_RUNC_13 = Path.of("/opt/berth-test-runtimes/bin/runc-1.3");
+
+    /** The runtimes the capability-dependent ITs run with: {@link #RUNC}, plus runc 1.3 where present. */
+    static List<String> runtimes() {
+        List<String> out = new ArrayList<>(List.of(RUNC));
+        if (Files.isExecutable(PRIVATE_RUNC_13) && !out.contains(PRIVATE_RUNC_13.toString())) {
+            out.add(PRIVATE_RUNC_13.toString());
+        }
+        return out;
+    }
+
+    final String runc;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -51,6 +69,11 @@ final class RuncBundle implements AutoCloseable {
     }
 
     RuncBundle() throws IOException {
+        this(RUNC);
+    }
+
+    RuncBundle(String runc) throws IOException {
+        this.runc = runc;
         // Open permissions: a user-namespaced container's root must traverse to its rootfs.
         base = Files.createDirectories(Path.of("/tmp", prefix));
         runcRoot = Files.createDirectories(base.resolve("runc"));
@@ -70,7 +93,7 @@ final class RuncBundle implements AutoCloseable {
                 }
             }
         }
-        features = RuntimeFeatures.probe(RUNC, List.of("--root", runcRoot.toString()), runner);
+        features = RuntimeFeatures.probe(runc, List.of("--root", runcRoot.toString()), runner);
     }
 
     /** A host directory under the bundle base, for volumes. */
@@ -123,7 +146,7 @@ final class RuncBundle implements AutoCloseable {
     Run run(SpecInput in, String script) throws IOException {
         ObjectNode spec = generate(in);
         Path bundle = writeBundle(in.containerId(), spec, script);
-        CommandResult r = runner.run(Command.of(TIMEOUT, RUNC, "--root", runcRoot.toString(), "run",
+        CommandResult r = runner.run(Command.of(TIMEOUT, runc, "--root", runcRoot.toString(), "run",
                 "--bundle", bundle.toString(), in.containerId()));
         return new Run(r.exitCode(), r.stdoutText(), r.stderrText());
     }
@@ -131,7 +154,7 @@ final class RuncBundle implements AutoCloseable {
     /** Starts the container in the background (stdio to files) and returns its init's host pid. */
     long start(SpecInput in, String script) throws IOException, InterruptedException {
         Path bundle = writeBundle(in.containerId(), generate(in), script);
-        Process p = new ProcessBuilder(RUNC, "--root", runcRoot.toString(), "run", "--detach", "--bundle",
+        Process p = new ProcessBuilder(runc, "--root", runcRoot.toString(), "run", "--detach", "--bundle",
                 bundle.toString(), in.containerId())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(bundle.resolve("out").toFile()).redirectError(bundle.resolve("err").toFile())
@@ -139,7 +162,7 @@ final class RuncBundle implements AutoCloseable {
         if (p.waitFor() != 0) {
             throw new IOException("runc run --detach: " + Files.readString(bundle.resolve("err")));
         }
-        CommandResult state = runner.run(Command.of(TIMEOUT, RUNC, "--root", runcRoot.toString(), "state",
+        CommandResult state = runner.run(Command.of(TIMEOUT, runc, "--root", runcRoot.toString(), "state",
                 in.containerId()));
         return JSON.readTree(state.stdout()).get("pid").asLong();
     }
@@ -174,7 +197,7 @@ final class RuncBundle implements AutoCloseable {
     @Override
     public void close() throws IOException {
         for (String id : ids) {
-            runner.run(Command.of(TIMEOUT, RUNC, "--root", runcRoot.toString(), "delete", "--force", id));
+            runner.run(Command.of(TIMEOUT, runc, "--root", runcRoot.toString(), "delete", "--force", id));
             removeCgroups(id);
         }
         for (Path m : hostMounts.reversed()) {
