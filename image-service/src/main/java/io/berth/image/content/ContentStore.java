@@ -6,10 +6,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -22,6 +26,8 @@ public final class ContentStore {
 
     private final Path blobs;
     private final Path ingest;
+    // Ingest files a download of this process is still writing: never swept, however old.
+    private final Set<Path> activeIngests = ConcurrentHashMap.newKeySet();
 
     public ContentStore(Path root) throws IOException {
         this.blobs = root.resolve("blobs").resolve(Digest.ALGORITHM);
@@ -56,7 +62,18 @@ public final class ContentStore {
     /** Opens a writer for a blob that must end up with exactly {@code digest} and {@code size}. */
     public Ingest begin(Digest digest, long size) throws IOException {
         Path file = ingest.resolve(digest.hex() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        return new Ingest(this, file, digest, size);
+        activeIngests.add(file);
+        try {
+            return new Ingest(this, file, digest, size);
+        } catch (IOException | RuntimeException e) {
+            activeIngests.remove(file);
+            throw e;
+        }
+    }
+
+    /** An ingest was committed or removed. */
+    void ended(Path ingestFile) {
+        activeIngests.remove(ingestFile);
     }
 
     /** Stores small content that is already in memory, verifying it like a download. */
@@ -112,6 +129,29 @@ public final class ContentStore {
             AtomicFiles.deleteTree(p);
         }
         return files.size();
+    }
+
+    /**
+     * Removes partial downloads that no download of this process writes and
+     * that were last written before {@code now - olderThan}: what a crash, or
+     * a failed removal, left. Safe while pulls run.
+     */
+    public int removeStaleIngests(Duration olderThan, Instant now) throws IOException {
+        int removed = 0;
+        for (Path p : ingestFiles()) {
+            if (activeIngests.contains(p)) {
+                continue;
+            }
+            try {
+                if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(now.minus(olderThan))) {
+                    AtomicFiles.deleteTree(p);
+                    removed++;
+                }
+            } catch (NoSuchFileException e) {
+                // its download finished meanwhile
+            }
+        }
+        return removed;
     }
 
     /** Bytes and inodes used by committed blobs. */

@@ -85,9 +85,13 @@ public final class Ingest implements Closeable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
-        if (!committed) {
-            Files.deleteIfExists(file);
+        try {
+            channel.close();
+            if (!committed) {
+                Files.deleteIfExists(file);
+            }
+        } finally {
+            store.ended(file);
         }
     }
 }

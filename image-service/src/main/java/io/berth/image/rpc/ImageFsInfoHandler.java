@@ -15,6 +15,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * ImageFsInfo: the filesystem holding content and snapshots, with the bytes
@@ -22,7 +23,10 @@ import java.util.List;
  * the same filesystem under the same root, so {@code container_filesystems}
  * repeats the same filesystem identity; the kubelet reads an identical
  * mountpoint as "not split". Walking a large store is not free, so one
- * measurement serves for {@link #CACHE_FOR} (the timestamp says when it was taken).
+ * measurement serves for {@link #CACHE_FOR} (the timestamp says when it was
+ * taken), unless garbage collection freed something since: whoever just
+ * removed images (the kubelet's image GC, crictl rmi) must not be shown the
+ * usage from before.
  */
 public final class ImageFsInfoHandler {
 
@@ -32,21 +36,29 @@ public final class ImageFsInfoHandler {
     private final Path root;
     private final List<Path> dirs;
     private final Clock clock;
+    private final LongSupplier gcRuns;
     private ImageFsInfoResponse cached; // guarded by this
     private Instant cachedAt = Instant.MIN; // guarded by this
+    private long cachedGcRuns; // guarded by this
 
-    /** @param dirs the directories whose usage is reported, all under {@code root} */
-    ImageFsInfoHandler(Path root, List<Path> dirs, Clock clock) {
+    /**
+     * @param dirs the directories whose usage is reported, all under {@code root}
+     * @param gcRuns garbage collections that freed something so far: after one, the cache is stale
+     */
+    ImageFsInfoHandler(Path root, List<Path> dirs, Clock clock, LongSupplier gcRuns) {
         this.root = root;
         this.dirs = List.copyOf(dirs);
         this.clock = clock;
+        this.gcRuns = gcRuns;
     }
 
     public synchronized ImageFsInfoResponse handle(ImageFsInfoRequest request) {
         Instant now = clock.instant();
-        if (cached == null || now.isAfter(cachedAt.plus(CACHE_FOR))) {
+        long runs = gcRuns.getAsLong();
+        if (cached == null || now.isAfter(cachedAt.plus(CACHE_FOR)) || runs != cachedGcRuns) {
             cached = measure(now);
             cachedAt = now;
+            cachedGcRuns = runs;
         }
         return cached;
     }

@@ -40,7 +40,7 @@ public final class ImageServiceHandlers extends ImageServiceGrpc.ImageServiceImp
         this.stream = new StreamImagesHandler(m.images(), messages);
         this.remove = new RemoveImageHandler(m.images(), m.gc());
         this.fsInfo = new ImageFsInfoHandler(m.root(), List.of(m.root().resolve("content"),
-                m.root().resolve("images"), m.root().resolve("snapshots")), clock);
+                m.root().resolve("images"), m.root().resolve("snapshots")), clock, m.gc()::freeingRuns);
     }
 
     @Override

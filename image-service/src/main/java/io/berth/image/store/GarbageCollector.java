@@ -5,23 +5,34 @@ import io.berth.image.content.ContentStore;
 import io.berth.image.ref.Digest;
 import io.berth.image.snapshot.Snapshotter;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Deletes blobs and snapshots that no image references and no pull in
- * progress has leased. Runs after RemoveImage, after a failed pull, and at
- * start-up (where it sweeps what a crash left behind).
+ * progress has leased, and partial downloads nothing writes any more. Runs
+ * after RemoveImage, after a failed pull, periodically, and at start-up
+ * (where it sweeps what a crash left behind).
  */
 public final class GarbageCollector {
 
     private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
 
+    /**
+     * How long a partial download may sit unwritten before a run removes it.
+     * Downloads that are running are never touched; this only spares a file
+     * whose download is just starting or ending while the run lists them.
+     */
+    public static final Duration INGEST_LEFTOVER_AGE = Duration.ofMinutes(10);
+
     /** What a run freed. */
-    public record Result(int blobs, int snapshots) {
+    public record Result(int blobs, int snapshots, int ingestFiles) {
     }
 
     private final ImageStore images;
@@ -29,6 +40,7 @@ public final class GarbageCollector {
     private final Snapshotter snapshots;
     private final Leases leases;
     private final Supplier<Set<String>> extraSnapshotRoots;
+    private final AtomicLong freeingRuns = new AtomicLong();
 
     /**
      * @param extraSnapshotRoots chain ids kept for other reasons (later: containers' images)
@@ -59,11 +71,19 @@ public final class GarbageCollector {
                 }
             }
             int snaps = removeSnapshots(liveSnapshots);
-            if (blobs + snaps > 0) {
-                LOG.info("garbage collection freed {} blobs and {} snapshots", blobs, snaps);
+            int ingest = content.removeStaleIngests(INGEST_LEFTOVER_AGE, Instant.now());
+            if (blobs + snaps + ingest > 0) {
+                freeingRuns.incrementAndGet();
+                LOG.info("garbage collection freed {} blobs, {} snapshots and {} partial downloads", blobs, snaps,
+                        ingest);
             }
-            return new Result(blobs, snaps);
+            return new Result(blobs, snaps, ingest);
         }
+    }
+
+    /** Runs so far that freed something; a reader of disk usage re-measures when it changes. */
+    public long freeingRuns() {
+        return freeingRuns.get();
     }
 
     // The snapshotter refuses to remove a parent before its children and does

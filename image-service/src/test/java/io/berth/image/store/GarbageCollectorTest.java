@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.berth.image.content.ContentStore;
+import io.berth.image.content.Ingest;
 import io.berth.image.ref.Digest;
 import io.berth.image.testing.FakeSnapshotter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -61,5 +65,32 @@ class GarbageCollectorTest {
         gc.collect();
         assertFalse(cs.has(leased), "freed once the lease is gone");
         assertTrue(cs.has(layer) && cs.has(config) && cs.has(manifest));
+    }
+
+    @Test
+    void removesPartialDownloadsNothingWritesOnceTheyAreOldAndCountsTheRun() throws Exception {
+        ContentStore cs = new ContentStore(dir.resolve("content"));
+        GarbageCollector gc = new GarbageCollector(ImageStore.open(dir.resolve("images")), cs,
+                new FakeSnapshotter(), new Leases(), Set::of);
+        Path ingest = dir.resolve("content/ingest");
+        FileTime old = FileTime.from(Instant.now().minus(GarbageCollector.INGEST_LEFTOVER_AGE).minusSeconds(60));
+        Path crashed = Files.writeString(ingest.resolve("aa.1"), "left by a crash");
+        Files.setLastModifiedTime(crashed, old);
+        Path recent = Files.writeString(ingest.resolve("bb.2"), "just written");
+        Digest d = Digest.of("downloading".getBytes(StandardCharsets.UTF_8));
+        try (Ingest running = cs.begin(d, 11)) {
+            running.write("downl".getBytes(StandardCharsets.UTF_8), 0, 5);
+            Files.setLastModifiedTime(running.file(), old); // a slow download is still not a leftover
+            assertEquals(0, gc.freeingRuns());
+
+            GarbageCollector.Result r = gc.collect();
+            assertEquals(1, r.ingestFiles());
+            assertFalse(Files.exists(crashed));
+            assertTrue(Files.exists(recent), "too young to tell from a download that is starting");
+            assertTrue(Files.exists(running.file()));
+            assertEquals(1, gc.freeingRuns());
+            gc.collect();
+            assertEquals(1, gc.freeingRuns(), "a run that freed nothing changes nothing");
+        }
     }
 }
