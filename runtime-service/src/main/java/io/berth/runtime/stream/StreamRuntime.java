@@ -6,9 +6,14 @@ import java.nio.channels.SocketChannel;
 /**
  * What the streaming server needs from the container runtime (STYLE.md rule 7):
  * three calls, each made when a client has opened its streams. The real
- * implementation (OCI runtime exec through berth-shim, the shim's attach
- * socket, a socket opened inside the pod's network namespace) comes with the
- * containers work; tests use a local-process fake.
+ * implementation is {@code runtime.ShimStreamRuntime} (the OCI runtime's exec,
+ * through berth-shim when there is a terminal; the container shim's attach
+ * socket; a socket opened inside the pod's network namespace); the protocol
+ * tests use a local-process fake.
+ *
+ * <p>An exec is started only once the client's streams are there, and its
+ * output must wait for the client rather than be lost or dropped: a slow
+ * client slows the process down.
  *
  * <p>The calls block and may be slow; they run on virtual threads. A failure is
  * reported to the client on the error stream, so implementations throw with a
