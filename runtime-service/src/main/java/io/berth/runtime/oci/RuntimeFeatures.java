@@ -122,14 +122,26 @@ public record RuntimeFeatures(String runtime, String version, Set<String> mountO
     }
 
     /**
-     * Status.runtime_handlers[].features. user_namespaces needs idmapped
-     * mounts as well: the kubelet only sends user-namespaced pods to a handler
-     * that claims it, and their volumes must then appear with the pod's ids.
+     * Whether a POD user namespace can run here with its volumes: the runtime
+     * makes the namespace and can idmap bind mounts so volumes show the pod's ids.
+     */
+    public boolean userNamespacedPods() {
+        return userNamespaces && idmapMounts;
+    }
+
+    /**
+     * Status.runtime_handlers[].features. user_namespaces stays false even
+     * when {@link #userNamespacedPods()} holds: the kubelet then sends every
+     * hostUsers=false pod here, and berth does not yet give the container's
+     * root its rootfs (the image layers stay owned by host root, so a root
+     * process in the pod cannot write /etc or /var). Claiming it would be
+     * claiming a feature the node lacks; crictl users can still ask for POD
+     * user namespaces and get them where the runtime can.
      */
     public RuntimeHandlerFeatures toCri() {
         return RuntimeHandlerFeatures.newBuilder()
                 .setRecursiveReadOnlyMounts(recursiveReadOnlyMounts)
-                .setUserNamespaces(userNamespaces && idmapMounts)
+                .setUserNamespaces(false)
                 .build();
     }
 

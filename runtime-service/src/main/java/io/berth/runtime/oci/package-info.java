@@ -12,7 +12,11 @@
  * and {@code VolumeIdmap} (POD user namespaces, idmapped volumes) and the rro rule
  * in {@code MountSpec}. Optional features are claimed only when
  * {@link io.berth.runtime.oci.RuntimeFeatures} (from {@code <runtime> features} and
- * the kernel version) says the runtime in use has them; its {@code toCri()} is what
- * Status.runtime_handlers[].features should report.
+ * the kernel version) says the runtime in use has them. berthd probes every runtime
+ * handler once at start ({@link io.berth.runtime.oci.ProbedRuntimes}); the generator
+ * gets the pod's handler's answer and Status reports the same answers, so the two
+ * cannot disagree. {@link io.berth.runtime.oci.RuntimeBinaryCheck} is Status's
+ * RuntimeReady; {@link io.berth.runtime.oci.HostPropagation} readies the host side of
+ * rslave/rshared volumes once a spec has been generated.
  */
 package io.berth.runtime.oci;

@@ -135,10 +135,9 @@ class OciNamespacesIT extends RuncTest {
                 java.time.Duration.ofSeconds(10), runc, "features"));
         boolean announced = out.ok() && RuncBundle.tree(out.stdoutText()).at("/linux/mountExtensions/idmap/enabled")
                 .asBoolean(false);
-        if (!announced) {
-            assertFalse(b.features.idmapMounts());
-            assertFalse(b.features.toCri().getUserNamespaces());
-        }
+        assertEquals(announced && KernelVersion.running().atLeast(RuntimeFeatures.MOUNT_SETATTR),
+                b.features.idmapMounts(), "idmap is claimed exactly when the runtime announces it");
+        assertFalse(b.features.toCri().getUserNamespaces(), "never claimed yet: see RuntimeFeatures.toCri");
         assertEquals(b.features.recursiveReadOnlyMounts(), b.features.toCri().getRecursiveReadOnlyMounts());
     }
 

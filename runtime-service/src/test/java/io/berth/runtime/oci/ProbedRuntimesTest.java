@@ -58,7 +58,8 @@ class ProbedRuntimesTest {
 
     @Test
     void statusListsTheDefaultFirstThenEveryHandlerWithWhatItsRuntimeSaid() {
-        List<RuntimeHandler> handlers = probe().toCri();
+        ProbedRuntimes probed = probe();
+        List<RuntimeHandler> handlers = probed.toCri();
         assertEquals("", handlers.getFirst().getName());
         assertEquals(4, handlers.size());
         // "" is runc-old: no features document, so neither rro nor user namespaces.
@@ -69,8 +70,9 @@ class ProbedRuntimesTest {
         RuntimeHandler fast = handlers.stream().filter(h -> h.getName().equals("fast")).findFirst().orElseThrow();
         boolean setattr = KernelVersion.running().atLeast(RuntimeFeatures.MOUNT_SETATTR);
         assertEquals(setattr, fast.getFeatures().getRecursiveReadOnlyMounts());
+        assertFalse(fast.getFeatures().getUserNamespaces(), "see RuntimeFeatures.toCri");
         assertEquals(setattr && RuntimeFeatures.Kernel.running().userNamespaces(),
-                fast.getFeatures().getUserNamespaces());
+                probed.forHandler("fast").userNamespacedPods());
     }
 
     @Test

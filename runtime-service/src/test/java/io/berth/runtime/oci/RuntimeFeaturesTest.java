@@ -60,7 +60,8 @@ class RuntimeFeaturesTest {
     void runc12OnANewKernelClaimsEverything() {
         RuntimeFeatures f = parse(RUNC_1_2, NEW);
         assertTrue(f.idmapMounts());
-        assertTrue(f.toCri().getUserNamespaces());
+        assertTrue(f.userNamespacedPods());
+        assertFalse(f.toCri().getUserNamespaces(), "not claimed until the rootfs maps to the pod's root");
         assertEquals("ridmap", f.idmapOption());
     }
 

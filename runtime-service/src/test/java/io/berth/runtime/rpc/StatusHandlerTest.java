@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StatusHandlerTest {
@@ -83,5 +84,19 @@ class StatusHandlerTest {
                 NetworkStatus.NOT_CONFIGURED, new PodCidrs());
         // The default config runs "runc" from PATH, which this project's tests need anyway.
         assertTrue(StatusHandler.defaultRuntimeCheck(ctx).check().ready());
+    }
+
+    @Test
+    void runtimeHandlersAreWhatTheStartUpProbeFound() {
+        var rro = new io.berth.runtime.oci.RuntimeFeatures("runc", "1.1.5", java.util.Set.of("rro"), true, false,
+                true, io.berth.runtime.oci.KernelVersion.running());
+        var probed = new io.berth.runtime.oci.ProbedRuntimes(java.util.Map.of("runc", rro), "runc");
+        var pods = new io.berth.runtime.container.PodRuntime(null, null, null, null, null, probed);
+        RuntimeContext ctx = new RuntimeContext(BerthConfig.defaults(), new BuildInfo("t"), CgroupDriver.CGROUPFS,
+                NetworkStatus.NOT_CONFIGURED, new PodCidrs(), pods);
+        StatusResponse s = new StatusHandler(ctx, runtime::get, now::get).handle(StatusRequest.getDefaultInstance());
+        assertEquals(probed.toCri(), s.getRuntimeHandlersList());
+        assertEquals(List.of("", "runc"), s.getRuntimeHandlersList().stream().map(h -> h.getName()).toList());
+        assertTrue(s.getRuntimeHandlers(1).getFeatures().getRecursiveReadOnlyMounts());
     }
 }
