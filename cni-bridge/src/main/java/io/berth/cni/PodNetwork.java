@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -106,16 +107,19 @@ public final class PodNetwork {
                         + " is already attached to a network; tear it down first");
             }
             CachedAttachment pending = new CachedAttachment(list, rt, null);
-            bringUpLoopback(req);
             // Recorded before ADD: if berthd dies during ADD, tearDown still finds what to DEL.
             store(pending);
+            // lo and the chain's interfaces have nothing to do with each other: lo comes up while the plugins run.
+            CompletableFuture<Void> lo = bringUpLoopback(req);
             CniResult result;
             try {
                 result = executor.add(list, rt);
             } catch (RuntimeException e) {
+                lo.exceptionally(t -> null).join();
                 forgetUnlessLeaky(pending, e);
                 throw e;
             }
+            awaitLoopback(lo, req, () -> undoAdd(pending, result));
             store(pending.withResult(result));
             PodNetworkResult r = toResult(list, rt, result);
             known.put(req.sandboxId(), r);
@@ -126,13 +130,40 @@ public final class PodNetwork {
     }
 
     /** lo holds nothing on the host and dies with the netns, so it needs no undo. */
-    private void bringUpLoopback(PodNetworkRequest req) {
+    private CompletableFuture<Void> bringUpLoopback(PodNetworkRequest req) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofVirtual().name("lo-up-" + req.sandboxId()).start(() -> {
+            try {
+                loopback.up(Path.of(req.netnsPath()));
+                done.complete(null);
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        });
+        return done;
+    }
+
+    /** Waits for lo; when it failed, {@code undo} runs before the error naming the pod is thrown. */
+    private static void awaitLoopback(CompletableFuture<Void> lo, PodNetworkRequest req, Runnable undo) {
         try {
-            loopback.up(Path.of(req.netnsPath()));
-        } catch (IOException | RuntimeException e) {
-            throw new InternalException("sandbox " + req.sandboxId() + ": cannot bring up lo in "
-                    + req.netnsPath() + ": " + e.getMessage(), e);
+            lo.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            InternalException failure = new InternalException("sandbox " + req.sandboxId() + ": cannot bring up lo in "
+                    + req.netnsPath() + ": " + cause.getMessage(), cause);
+            try {
+                undo.run();
+            } catch (RuntimeException undoFailure) {
+                failure.addSuppressed(undoFailure);
+            }
+            throw failure;
         }
+    }
+
+    /** DEL of a completed ADD; the record goes only when DEL worked, so that tearDown can retry. */
+    private void undoAdd(CachedAttachment pending, CniResult result) {
+        executor.del(pending.list(), pending.runtime(), result);
+        forget(pending);
     }
 
     /**

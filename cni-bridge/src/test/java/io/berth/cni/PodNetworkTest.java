@@ -127,14 +127,28 @@ class PodNetworkTest {
     }
 
     @Test
-    void aLoopbackFailureRunsNoPluginAndLeavesNoRecord() {
+    void aLoopbackFailureUndoesTheAddAndLeavesNoRecord() {
         PodNetwork pods = new PodNetwork(config(true), tmp.resolve("state"), fake, netns -> {
             throw new java.io.IOException("setns: no such namespace");
         }, masq);
         var e = assertThrows(io.berth.common.error.InternalException.class, () -> pods.setUp(request()));
         assertTrue(e.getMessage().contains(ID) && e.getMessage().contains("lo"), e.getMessage());
-        assertTrue(fake.calls(CniCommand.ADD).isEmpty());
+        // lo comes up while the chain runs, so the chain ran and was DELeted again.
+        assertEquals(List.of("portmap", "bridge"), fake.calls(CniCommand.DEL).stream().map(PluginCall::type).toList());
         assertTrue(pods.result(ID).isEmpty());
+        assertEquals(2, fake.calls(CniCommand.ADD).size(), "bridge and portmap ADD once each");
+    }
+
+    @Test
+    void portmapDoesNotRunForAPodWithoutHostPorts() {
+        PodNetwork pods = withDefaultNetwork();
+        PodNetworkResult r = pods.setUp(request().withPortMappings(List.of(new PortMapping(0, 80, "TCP", ""))));
+        assertEquals("10.9.0.7", r.primaryIp(), "the chain's result is bridge's");
+        pods.check(ID);
+        pods.tearDown(ID);
+        for (CniCommand c : List.of(CniCommand.ADD, CniCommand.CHECK, CniCommand.DEL)) {
+            assertEquals(List.of("bridge"), eth0Calls(c).stream().map(PluginCall::type).toList(), c.name());
+        }
     }
 
     @Test

@@ -8,7 +8,6 @@ import io.berth.cni.exec.RuntimeConf;
 import io.berth.cni.spec.CniJson;
 import io.berth.cni.spec.CniResult;
 import io.berth.cni.spec.ResultParser;
-import io.berth.common.fs.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Attachments on disk, one file each: {@code <dir>/<network>-<containerId>-<ifname>.json},
- * written atomically (AtomicFiles), so DEL finds the ADD result after a
+ * written atomically (temp file and rename), so DEL finds the ADD result after a
  * berthd restart or kill -9 (spec: the runtime passes the cached result).
  */
 public final class ResultCache {
@@ -49,20 +48,18 @@ public final class ResultCache {
     }
 
     /**
-     * Writes the record. A complete one (with result) goes through AtomicFiles
-     * (fsync, rename, fsync). One written before ADD is only renamed into
-     * place: it guards against berthd dying mid-ADD, and a killed process
-     * does not lose the page cache; an fsync there cost ~24 ms p50 on this
-     * machine's ext4 under load, on the pod start path.
+     * Writes the record atomically (temp file, rename) but without fsync: it
+     * must survive berthd dying (kill -9 keeps the page cache), which a
+     * rename guarantees. A power loss is a reboot, after which the netns,
+     * veth and iptables rules are gone anyway; what DEL still frees then is
+     * host-local's lease, a file host-local itself writes without fsync (as
+     * libcni writes its own result cache). An fsync here cost 15-24 ms on
+     * the pod start path under this machine's load.
      */
     public void put(CachedAttachment a) throws IOException {
         RuntimeConf rt = a.runtime();
         Path target = file(a.network(), rt.containerId(), rt.ifName());
         byte[] content = CniJson.bytes(encode(a));
-        if (a.result() != null) {
-            AtomicFiles.write(target, content);
-            return;
-        }
         Files.createDirectories(dir);
         Path tmp = dir.resolve(".pending-" + target.getFileName());
         Files.write(tmp, content);

@@ -38,6 +38,16 @@ public final class CniExecutor {
      */
     static final String PLUGIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+    /**
+     * Plugins that do nothing, on any command, without their capability's
+     * runtimeConfig: portmap has no static mappings, so without portMappings
+     * its ADD only echoes prevResult and its DEL and CHECK return at once
+     * (DEL since containernetworking/plugins #509, in 0.9; Debian ships 1.1).
+     * Skipping them saves a process start, and portmap's iptables lock, per
+     * pod and command: the pod's result is the same.
+     */
+    private static final Map<String, String> IDLE_WITHOUT = Map.of("portmap", "portMappings");
+
     private final CniPluginInvoker invoker;
     private final List<Path> binDirs;
     private final String cniPath;
@@ -64,6 +74,9 @@ public final class CniExecutor {
         try {
             for (ObjectNode plugin : list.plugins()) {
                 ObjectNode conf = PluginConfigs.forAttachment(list, plugin, rt, prev);
+                if (idle(conf)) {
+                    continue;
+                }
                 byte[] out = run(plugin, CniCommand.ADD, attachmentEnv(CniCommand.ADD, rt), conf);
                 prev = out.length == 0 && prev != null ? prev : parseResult(plugin, out);
             }
@@ -94,6 +107,9 @@ public final class CniExecutor {
         RuntimeException first = null;
         for (ObjectNode plugin : plugins) {
             ObjectNode conf = PluginConfigs.forAttachment(list, plugin, rt, prevResult);
+            if (idle(conf)) {
+                continue;
+            }
             try {
                 run(plugin, CniCommand.DEL, attachmentEnv(CniCommand.DEL, rt), conf);
             } catch (RuntimeException e) {
@@ -116,7 +132,9 @@ public final class CniExecutor {
         }
         for (ObjectNode plugin : list.plugins()) {
             ObjectNode conf = PluginConfigs.forAttachment(list, plugin, rt, prevResult);
-            run(plugin, CniCommand.CHECK, attachmentEnv(CniCommand.CHECK, rt), conf);
+            if (!idle(conf)) {
+                run(plugin, CniCommand.CHECK, attachmentEnv(CniCommand.CHECK, rt), conf);
+            }
         }
     }
 
@@ -208,6 +226,16 @@ public final class CniExecutor {
             throw ErrorParser.parse(type, command, out.exitCode(), out.stdout(), out.stderr());
         }
         return out.stdout();
+    }
+
+    /** Whether the plugin, with this stdin, is one of {@link #IDLE_WITHOUT} lacking its capability. */
+    static boolean idle(ObjectNode conf) {
+        String capability = IDLE_WITHOUT.get(conf.path("type").asText());
+        if (capability == null) {
+            return false;
+        }
+        JsonNode value = conf.path("runtimeConfig").path(capability);
+        return value.isMissingNode() || value.isNull() || value.isEmpty();
     }
 
     private static CniResult parseResult(ObjectNode plugin, byte[] out) {
