@@ -98,6 +98,11 @@ class OciNamespacesIT extends RuncTest {
         assertEquals(("0 " + host + " 65536"), lines[0].strip().replaceAll("\\s+", " "));
         assertEquals(("0 " + host + " 65536"), lines[1].strip().replaceAll("\\s+", " "));
         assertEquals("0", lines[2]);
+        // Why Status does not claim user_namespaces (RuntimeFeatures.toCri): the image's files stay
+        // owned by host root, which the pod's root cannot write.
+        RuncBundle.Run write = b.run(in, "stat -c %u /etc; touch /etc/berth-userns-probe");
+        assertTrue(write.out().startsWith("65534"), "host root shows as the overflow id: " + write.out());
+        assertNotEquals(0, write.exit(), "the pod's root cannot write its own rootfs yet");
     }
 
     @ParameterizedTest
