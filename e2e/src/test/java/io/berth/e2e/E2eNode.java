@@ -123,6 +123,18 @@ final class E2eNode implements AutoCloseable {
                 .getStatus();
     }
 
+    ContainerStatus awaitState(String id, io.berth.cri.v1.ContainerState want) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < end) {
+            ContainerStatus s = status(id);
+            if (s.getState() == want) {
+                return s;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(id + " never became " + want + ": " + status(id));
+    }
+
     /** The verbose "info" JSON of ContainerStatus (pid, shimPid, ...). */
     JsonNode info(String id) throws IOException {
         return JSON.readTree(berthd.runtime().containerStatus(ContainerStatusRequest.newBuilder()

@@ -230,15 +230,7 @@ class RestartRecoveryIT {
     }
 
     private ContainerStatus awaitState(String id, ContainerState want) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < end) {
-            ContainerStatus s = node.status(id);
-            if (s.getState() == want) {
-                return s;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(id + " never became " + want + ": " + node.status(id));
+        return node.awaitState(id, want);
     }
 
     private static void awaitNonEmpty(Path file) throws Exception {
