@@ -158,4 +158,19 @@ class OciSecurityIT extends RuncTest {
         assertTrue(plain.err().contains("Operation not permitted"), "the device cgroup refuses: [" + plain.err()
                 + "] " + plain.exit());
     }
+
+    /** RuncBundle gives every container its own UTS namespace, so no hostname here is the node's. */
+    @Test
+    void runtimeDefaultLetsOnlySysAdminSetTheHostnameAndPrivilegedIgnoresIt() throws Exception {
+        UnaryOperator<LinuxContainerSecurityContext.Builder> rd = sc -> sc.setSeccomp(SecurityProfile.newBuilder()
+                .setProfileType(SecurityProfile.ProfileType.RuntimeDefault));
+        RuncBundle.Run admin = run(sc -> rd.apply(sc).setCapabilities(Capability.newBuilder()
+                .addAddCapabilities("SYS_ADMIN")), "hostname berth-sethostname && hostname");
+        assertEquals("berth-sethostname\n", admin.out(), admin.err());
+        RuncBundle.Run plain = run(rd, "hostname berth-refused");
+        assertNotEquals(0, plain.exit());
+        assertTrue(plain.err().contains("Operation not permitted"), plain.err());
+        assertEquals("Seccomp:\t0\n", run(sc -> rd.apply(sc).setPrivileged(true),
+                "grep Seccomp: /proc/self/status").out(), "privileged containers are never filtered");
+    }
 }
