@@ -128,6 +128,17 @@ class ShimStreamRuntimeIT extends StreamRuntimeContract {
         }
     }
 
+    /** The shim waits for an ATTACH even when the client wants no output (ATTACH with no stream). */
+    @Test
+    void aTtyExecWithOnlyStdinRuns() throws Exception {
+        try (StreamSession s = exec(new StdioOptions(true, true, false, false), "sh", "-c", "read x; exit 7")) {
+            assertEquals(null, s.stdout());
+            s.stdin().write("go\n".getBytes(StandardCharsets.UTF_8));
+            s.stdin().flush();
+            assertEquals(7, s.exitCode().get(30, TimeUnit.SECONDS));
+        }
+    }
+
     @Test
     void resizeIsSeenByStty() throws Exception {
         try (StreamSession s = exec(new StdioOptions(true, false, true, false), "sh", "-c", "sleep 1; stty size")) {
