@@ -100,6 +100,10 @@ done
 [ ! -f "$TARGET/berthd.aot" ] || place_file "$TARGET/berthd.aot" "$LIBDIR/runtime-service/target/berthd.aot" 644
 place_link "../lib/berth/bin/berthd" "$BINDIR/berthd"
 place_file "$SHIM" "$BINDIR/berth-shim" 755
+# bin/berthd hands the JVM -Dberth.shim=<its tree>/shim/target/berth-shim when
+# that is executable; the link points it at the installed shim whatever the
+# prefix, so berthd does not depend on <prefix>/bin being on systemd's PATH.
+place_link "../../../../bin/berth-shim" "$LIBDIR/shim/target/berth-shim"
 drop_stale_entries
 # bin/berthd uses the AOT cache only if nothing in lib/ is newer than it, and
 # creating or changing lib/ gave the directory a new mtime.

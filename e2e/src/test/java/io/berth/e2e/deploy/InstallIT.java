@@ -75,12 +75,15 @@ class InstallIT {
         Path manifest = prefix.resolve("lib/berth/install-manifest");
         assertTrue(Files.isSymbolicLink(launcher) && Files.isExecutable(launcher), "launcher " + launcher);
         assertTrue(Files.isExecutable(prefix.resolve("bin/berth-shim")));
+        assertTrue(Files.isSameFile(prefix.resolve("bin/berth-shim"),
+                prefix.resolve("lib/berth/shim/target/berth-shim")), "the launcher's shim is the installed one");
         assertTrue(Files.isRegularFile(manifest));
         assertEquals(Files.readString(checkout.resolve("deploy/crictl.yaml")),
                 Files.readString(etc.resolve("crictl.yaml")));
         String unit = Files.readString(units.resolve("berth.service"));
         assertTrue(unit.contains("\nExecStart=" + launcher + "\n"), unit);
         assertTrue(unit.contains("\nKillMode=process\n"), unit);
+        assertTrue(unit.contains("\nType=notify\n"), unit);
 
         String defaults = Commands.ok(List.of(launcher.toString(), "config", "default"), 120).output();
         assertTrue(defaults.contains("socket = \"unix:///run/berth/berth.sock\""), defaults);
