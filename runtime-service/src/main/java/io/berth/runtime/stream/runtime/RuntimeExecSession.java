@@ -14,9 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,13 +36,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The runtime writes its own errors (no such binary, container gone) to the
  * same stderr as the process. The pid file tells them apart: it appears only once
- * the process runs, so stderr is held back until it exists, and a runtime that
- * exits without one failed, with the held text as its reason.
+ * the process runs, so stderr is held back until it exists (watched for, so a
+ * prompt is not delayed), and a runtime that exits without one failed, with the
+ * held text as its reason.
  */
 final class RuntimeExecSession implements StreamSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeExecSession.class);
     private static final int ERROR_TEXT_MAX = 8000;
+    private static final long PID_FILE_POLL_NANOS = 2_000_000;
     private static final File DEV_NULL = new File("/dev/null");
 
     private final String containerId;
@@ -52,6 +56,7 @@ final class RuntimeExecSession implements StreamSession {
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ByteArrayOutputStream held = new ByteArrayOutputStream();
+    private boolean started; // guarded by held: the pid file was seen, stderr flows to the client
 
     private RuntimeExecSession(String containerId, StdioOptions stdio, Path processJson, Path pidFile,
                                Process runtime) {
@@ -101,15 +106,8 @@ final class RuntimeExecSession implements StreamSession {
     private void pumpStderr() {
         try (InputStream in = runtime.getErrorStream()) {
             byte[] buf = new byte[64 << 10];
-            boolean started = false;
             for (int n; (n = in.read(buf)) >= 0; ) {
-                started = started || Files.exists(pidFile);
-                if (started) {
-                    releaseHeld();
-                    forwardStderr(java.util.Arrays.copyOf(buf, n));
-                } else {
-                    hold(buf, n);
-                }
+                onStderr(Arrays.copyOf(buf, n));
             }
         } catch (IOException e) {
             LOG.debug("exec in {}: stderr: {}", containerId, e.toString());
@@ -117,19 +115,62 @@ final class RuntimeExecSession implements StreamSession {
         settle();
     }
 
+    private void onStderr(byte[] data) {
+        synchronized (held) {
+            // Past the cap it is the process talking, not the runtime: the pid file is just late.
+            if (!started && (Files.exists(pidFile) || held.size() + data.length > ERROR_TEXT_MAX)) {
+                startForwarding();
+            }
+            if (started) {
+                forwardStderr(data);
+                return;
+            }
+            if (held.size() == 0) {
+                Thread.ofVirtual().name("exec-stderr-gate").start(this::releaseOnceRunning);
+            }
+            held.write(data, 0, data.length);
+        }
+    }
+
+    /**
+     * Held bytes go out as soon as the process runs, not with the next chunk: a shell's prompt
+     * on stderr must not wait for the user's input.
+     */
+    private void releaseOnceRunning() {
+        while (!Files.exists(pidFile) && runtime.isAlive()) {
+            LockSupport.parkNanos(PID_FILE_POLL_NANOS);
+        }
+        if (Files.exists(pidFile)) {
+            synchronized (held) {
+                startForwarding();
+            }
+        }
+    }
+
+    /** Called with the lock on {@code held}. */
+    private void startForwarding() {
+        started = true;
+        if (held.size() > 0) {
+            forwardStderr(held.toByteArray());
+            held.reset();
+        }
+    }
+
     private void settle() {
         try {
             int code = runtime.waitFor();
-            // Killed by close() before the process ran: the kill is the outcome, not a runtime failure.
-            if (Files.exists(pidFile) || closed.get()) {
-                releaseHeld();
-                stderr.end();
-                exitCode.complete(code);
-            } else {
-                stderr.end();
-                String text = held.toString(StandardCharsets.UTF_8).strip();
-                exitCode.completeExceptionally(new IOException("OCI runtime exec failed (status " + code + ")"
-                        + (text.isEmpty() ? "" : ": " + text)));
+            synchronized (held) {
+                // Killed by close() before the process ran: the kill is the outcome, not a runtime failure.
+                if (Files.exists(pidFile) || closed.get()) {
+                    startForwarding();
+                    stderr.end();
+                    exitCode.complete(code);
+                } else {
+                    stderr.end();
+                    String text = held.toString(StandardCharsets.UTF_8).strip();
+                    exitCode.completeExceptionally(new IOException("OCI runtime exec failed (status " + code + ")"
+                            + (text.isEmpty() ? "" : ": " + text)));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -138,23 +179,6 @@ final class RuntimeExecSession implements StreamSession {
         } finally {
             deleteQuietly(processJson);
             deleteQuietly(pidFile);
-        }
-    }
-
-    private void hold(byte[] buf, int n) {
-        // Past the cap it is the process talking, not the runtime: the pid file is just late.
-        if (held.size() + n > ERROR_TEXT_MAX) {
-            releaseHeld();
-            forwardStderr(java.util.Arrays.copyOf(buf, n));
-        } else {
-            held.write(buf, 0, n);
-        }
-    }
-
-    private void releaseHeld() {
-        if (held.size() > 0) {
-            forwardStderr(held.toByteArray());
-            held.reset();
         }
     }
 

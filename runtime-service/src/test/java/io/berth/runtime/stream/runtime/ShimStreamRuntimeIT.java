@@ -128,6 +128,27 @@ class ShimStreamRuntimeIT extends StreamRuntimeContract {
         }
     }
 
+    /** A prompt on stderr reaches the client while the process waits for input (stderr is held only until it runs). */
+    @Test
+    void stderrFlowsBeforeAnyInput() throws Exception {
+        try (StreamSession s = exec(new StdioOptions(false, true, true, true), "sh", "-c",
+                "echo prompt >&2; read x; echo got:$x")) {
+            CompletableFuture<byte[]> prompt = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return s.stderr().readNBytes(7);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertEquals("prompt\n", new String(prompt.get(20, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+            try (var in = s.stdin()) {
+                in.write("yes\n".getBytes(StandardCharsets.UTF_8));
+            }
+            assertEquals("got:yes\n", new String(s.stdout().readAllBytes(), StandardCharsets.UTF_8));
+            assertEquals(0, s.exitCode().get(30, TimeUnit.SECONDS));
+        }
+    }
+
     /** The shim waits for an ATTACH even when the client wants no output (ATTACH with no stream). */
     @Test
     void aTtyExecWithOnlyStdinRuns() throws Exception {
