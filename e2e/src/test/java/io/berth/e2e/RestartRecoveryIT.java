@@ -156,6 +156,63 @@ class RestartRecoveryIT {
         assertNothingLeft();
     }
 
+    @Test
+    void aKillNineAtAnyInstantOfCreateStartAndRemoveLeavesNothingUnaccounted() throws Exception {
+        PodSandboxConfig churn = node.pod("churn");
+        String churnId = node.runPod(churn);
+        java.util.Random random = new java.util.Random();
+        for (int round = 0; round < 3; round++) {
+            int base = round * 100;
+            Thread worker = Thread.ofPlatform().start(() -> {
+                // Create, start and remove as fast as berthd answers, until it dies under us.
+                for (int i = base; i < base + 6; i++) {
+                    try {
+                        String id = node.run(churnId, churn, node.container("c" + i, "sleep 100000"));
+                        if (i % 2 == 0) {
+                            node.berthd.runtime().withDeadlineAfter(30, TimeUnit.SECONDS).removeContainer(
+                                    io.berth.cri.v1.RemoveContainerRequest.newBuilder().setContainerId(id).build());
+                        }
+                    } catch (RuntimeException daemonGone) {
+                        return;
+                    }
+                }
+            });
+            Thread.sleep(300 + random.nextInt(2500));
+            node.berthd.kill9();
+            worker.join(60_000);
+            node.berthd = node.berthd.restart();
+            // What this round's kill interrupted, for whoever reads a failure.
+            System.out.println(node.berthd.logText().lines().filter(l -> l.contains("containers recovered"))
+                    .reduce((a, b) -> b).orElse("(no recovery line)"));
+            assertEverythingOnDiskIsAccounted();
+        }
+        node.removeAllThroughCri();
+        assertNothingLeft();
+    }
+
+    /** Each bundle and rootfs mount belongs to a container berthd lists; each listed container can be seen. */
+    private void assertEverythingOnDiskIsAccounted() throws Exception {
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        for (var c : node.berthd.runtime().listContainers(ListContainersRequest.getDefaultInstance())
+                .getContainersList()) {
+            listed.add(c.getId());
+            assertTrue(c.getState() != ContainerState.CONTAINER_UNKNOWN, c.getId() + " is " + c.getState());
+        }
+        Path records = node.berthd.dir.resolve("root/containers");
+        try (var s = Files.list(records)) {
+            for (Path p : s.toList()) {
+                String id = p.getFileName().toString().replaceFirst("\\.json$", "");
+                assertTrue(listed.contains(id), p + " belongs to no listed container: " + listed);
+            }
+        }
+        for (String m : node.mounts()) {
+            if (m.startsWith(records.toString())) {
+                String id = records.relativize(Path.of(m)).getName(0).toString();
+                assertTrue(listed.contains(id), "mount " + m + " belongs to no listed container");
+            }
+        }
+    }
+
     /** Stops berthd, lets one gated container exit while it is down, and starts berthd again. */
     private void restartAfter(ThrowingRunnable stop, String gatedId, String gateFile) throws Exception {
         long pid = node.info(gatedId).path("pid").asLong();
