@@ -47,17 +47,25 @@ public final class PullBenchmark {
                 }
                 try (Stack s = Stack.real(root)) {
                     long t0 = System.nanoTime();
+                    long cpu0 = processCpuNanos();
                     ImageRecord r = s.pull(ref);
                     double secs = (System.nanoTime() - t0) / 1e9;
-                    System.out.printf("run %d: pulled and unpacked %s in %.2f s: %.1f MB/s (compressed bytes)%s%n",
-                            run, r.id().substring(0, 19), secs, compressed / 1e6 / secs,
-                            dropCaches ? ", cold page cache" : "");
+                    // CPU seconds per pull hold still on a busy machine where wall time does not.
+                    double cpu = (processCpuNanos() - cpu0) / 1e9;
+                    System.out.printf("run %d: pulled and unpacked %s in %.2f s: %.1f MB/s (compressed bytes)%s;"
+                            + " %.2f CPU s, %.0f MB per CPU s%n", run, r.id().substring(0, 19), secs,
+                            compressed / 1e6 / secs, dropCaches ? ", cold page cache" : "", cpu, compressed / 1e6 / cpu);
                 }
                 AtomicFiles.deleteTree(root);
             }
         } finally {
             AtomicFiles.deleteTree(work);
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static TestImage build(int layers, int mbPerLayer) {
