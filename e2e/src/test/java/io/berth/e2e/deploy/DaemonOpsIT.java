@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,13 +83,19 @@ class DaemonOpsIT {
         // The daemon's own periodic GC freed the orphan at start-up already; plant another.
         orphan = plantOrphanBlob(dir.resolve("root"));
         String digest = "sha256:" + orphan.getFileName();
+        Path leftover = Files.write(dir.resolve("root/content/ingest").resolve(orphan.getFileName() + ".1f"),
+                new byte[4096]);
+        Files.setLastModifiedTime(leftover, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
         Commands.Result dry = Commands.run(gc(flags, "--dry-run"), 120).expectSuccess(gc(flags, "--dry-run"));
         assertTrue(dry.output().contains("would free blob " + digest + " (" + Files.size(orphan) + " bytes): "),
                 dry.output());
-        assertTrue(Files.exists(orphan), "a dry run deletes nothing");
+        assertTrue(dry.output().contains("would free " + leftover + " (4096 bytes): a partial download"),
+                dry.output());
+        assertTrue(Files.exists(orphan) && Files.exists(leftover), "a dry run deletes nothing");
         Commands.Result real = Commands.run(gc(flags), 120).expectSuccess(gc(flags));
-        assertTrue(real.output().contains("freed 1 blobs and 0 snapshots"), real.output());
+        assertTrue(real.output().contains("freed 1 blobs, 0 snapshots and 1 partial downloads"), real.output());
         assertFalse(Files.exists(orphan));
+        assertFalse(Files.exists(leftover));
     }
 
     private static List<String> gc(List<String> flags, String... more) {

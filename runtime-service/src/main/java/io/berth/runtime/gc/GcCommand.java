@@ -75,6 +75,7 @@ public final class GcCommand {
         plan.blobs().forEach(i -> out.println(verb + " blob " + i.id() + " (" + i.bytes() + " bytes): " + i.reason()));
         plan.snapshots().forEach(i -> out.println(verb + " snapshot " + i.id() + " (" + i.bytes() + " bytes): "
                 + i.reason()));
+        plan.ingests().forEach(i -> out.println(verb + " " + i.id() + " (" + i.bytes() + " bytes): " + i.reason()));
         if (!loaded.problems().isEmpty()) {
             // An unreadable record may name a snapshot a stopped container still needs.
             loaded.problems().forEach((p, why) -> err.println("berthd gc: unreadable container record " + p + ": "
@@ -82,12 +83,14 @@ public final class GcCommand {
             err.println("berthd gc: not collecting while container records are unreadable");
             return FAILED;
         }
-        out.println(plan.blobs().size() + " blobs and " + plan.snapshots().size() + " snapshots, " + plan.bytes()
-                + " bytes" + (dryRun ? " would be freed (dry run: nothing deleted)" : ""));
+        out.println(plan.blobs().size() + " blobs, " + plan.snapshots().size() + " snapshots and "
+                + plan.ingests().size() + " partial downloads, " + plan.bytes() + " bytes"
+                + (dryRun ? " would be freed (dry run: nothing deleted)" : ""));
         if (!dryRun) {
             GarbageCollector.Result r = new GarbageCollector(images, content, snapshots, new Leases(), () -> chains)
                     .collect();
-            out.println("freed " + r.blobs() + " blobs and " + r.snapshots() + " snapshots");
+            out.println("freed " + r.blobs() + " blobs, " + r.snapshots() + " snapshots and " + r.ingestFiles()
+                    + " partial downloads");
         }
         return OK;
     }

@@ -7,8 +7,9 @@ import java.util.List;
  *
  * @param blobs     content blobs, by digest
  * @param snapshots layer snapshots, by chain id
+ * @param ingests   partial downloads nothing has written for a while, by path
  */
-public record GcPlan(List<Item> blobs, List<Item> snapshots) {
+public record GcPlan(List<Item> blobs, List<Item> snapshots, List<Item> ingests) {
 
     /** One thing to free: its id, the bytes it takes, and why nothing needs it. */
     public record Item(String id, long bytes, String reason) {
@@ -17,13 +18,15 @@ public record GcPlan(List<Item> blobs, List<Item> snapshots) {
     public GcPlan {
         blobs = List.copyOf(blobs);
         snapshots = List.copyOf(snapshots);
+        ingests = List.copyOf(ingests);
     }
 
     public long bytes() {
-        return blobs.stream().mapToLong(Item::bytes).sum() + snapshots.stream().mapToLong(Item::bytes).sum();
+        return java.util.stream.Stream.of(blobs, snapshots, ingests).flatMap(List::stream).mapToLong(Item::bytes)
+                .sum();
     }
 
     public boolean isEmpty() {
-        return blobs.isEmpty() && snapshots.isEmpty();
+        return blobs.isEmpty() && snapshots.isEmpty() && ingests.isEmpty();
     }
 }

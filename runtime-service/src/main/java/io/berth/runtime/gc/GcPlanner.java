@@ -3,10 +3,15 @@ package io.berth.runtime.gc;
 import io.berth.image.content.ContentStore;
 import io.berth.image.ref.Digest;
 import io.berth.image.snapshot.Snapshotter;
+import io.berth.image.store.GarbageCollector;
 import io.berth.image.store.ImageRecord;
 import io.berth.image.store.ImageStore;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,6 +34,8 @@ public final class GcPlanner {
 
     static final String BLOB_REASON = "no image lists it (left by a removed image or an unfinished pull)";
     static final String SNAPSHOT_REASON = "no image has this layer and no container's rootfs is built on it";
+    static final String INGEST_REASON = "a partial download nothing has written to for "
+            + GarbageCollector.INGEST_LEFTOVER_AGE.toMinutes() + " minutes";
 
     private final ImageStore images;
     private final ContentStore content;
@@ -61,7 +68,24 @@ public final class GcPlanner {
                 snaps.add(new GcPlan.Item(chainId, snapshots.usageBytes(chainId), SNAPSHOT_REASON));
             }
         }
-        return new GcPlan(blobs, snaps);
+        return new GcPlan(blobs, snaps, staleIngests());
+    }
+
+    // The collector's own rule (GarbageCollector.INGEST_LEFTOVER_AGE); a download in
+    // flight writes its file all the time, so it is never this old.
+    private List<GcPlan.Item> staleIngests() throws IOException {
+        Instant bound = Instant.now().minus(GarbageCollector.INGEST_LEFTOVER_AGE);
+        List<GcPlan.Item> out = new ArrayList<>();
+        for (Path p : new TreeSet<>(content.ingestFiles())) {
+            try {
+                if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(bound)) {
+                    out.add(new GcPlan.Item(p.toString(), Files.isRegularFile(p) ? Files.size(p) : 0, INGEST_REASON));
+                }
+            } catch (NoSuchFileException gone) {
+                // finished or removed meanwhile
+            }
+        }
+        return out;
     }
 
     // A snapshot's first lower directory is its own; the rest are its ancestors'.

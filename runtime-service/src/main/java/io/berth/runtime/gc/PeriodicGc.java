@@ -67,6 +67,9 @@ public final class PeriodicGc implements AutoCloseable {
         for (GcPlan.Item s : plan.snapshots()) {
             bytes += snapshots.exists(s.id()) ? 0 : s.bytes();
         }
+        for (GcPlan.Item i : plan.ingests()) {
+            bytes += java.nio.file.Files.exists(java.nio.file.Path.of(i.id())) ? 0 : i.bytes();
+        }
         metrics.ran(bytes, r.blobs(), r.snapshots());
         return new Run(bytes, r.blobs(), r.snapshots());
     }
