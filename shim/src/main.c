@@ -188,7 +188,7 @@ static void runtime_failed(struct startup *s, const char *stage, int status)
 static void run_runtime(struct startup *s)
 {
 	struct monitor *m = &s->mon;
-	const char *sub = s->opts.exec_process ? "exec" : "create";
+	const char *sub = runtime_first_command(&s->opts);
 	struct runtime_call call = {.opts = &s->opts, .sigfd = m->sigfd,
 				    .timeout_ms = s->opts.startup_timeout_s * 1000,
 				    .pid_file = s->pid_file,
@@ -215,8 +215,8 @@ static void run_runtime(struct startup *s)
 		close(s->console_fd);
 		unlink(s->console_path);
 	}
-	if (s->opts.exec_process || s->opts.no_start)
-		return;
+	if (strcmp(sub, "create") != 0)
+		return; /* "run" started it; --no-start leaves "start" to berthd */
 	call.pid_file = NULL;
 	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	int errp[2];

@@ -20,9 +20,12 @@ static int build_argv(const struct runtime_call *c, const char *sub, const char 
 	for (int i = 0; i < o->n_runtime_args; i++)
 		argv[n++] = o->runtime_args[i];
 	argv[n++] = sub;
-	if (strcmp(sub, "create") == 0) {
+	int creates = strcmp(sub, "create") == 0 || strcmp(sub, "run") == 0;
+	if (creates) {
 		argv[n++] = "--bundle";
 		argv[n++] = o->bundle;
+		if (sub[0] == 'r')
+			argv[n++] = "--detach";
 	} else if (strcmp(sub, "exec") == 0) {
 		argv[n++] = "--process";
 		argv[n++] = o->exec_process;
@@ -30,7 +33,7 @@ static int build_argv(const struct runtime_call *c, const char *sub, const char 
 	} else if (strcmp(sub, "delete") == 0) {
 		argv[n++] = "--force";
 	}
-	if (strcmp(sub, "create") == 0 || strcmp(sub, "exec") == 0) {
+	if (creates || strcmp(sub, "exec") == 0) {
 		argv[n++] = "--pid-file";
 		argv[n++] = c->pid_file;
 		if (c->console_socket) {
@@ -117,6 +120,18 @@ int runtime_run(const struct runtime_call *c, const char *sub, struct runtime_st
 			(void)!read(c->sigfd, &si, sizeof si);
 		}
 	}
+}
+
+/*
+ * One runtime process per container start: "run --detach" creates and starts
+ * it, saving a whole exec of the runtime (tens of ms on a busy node). "create"
+ * alone for --no-start, where berthd runs "start" itself.
+ */
+const char *runtime_first_command(const struct options *o)
+{
+	if (o->exec_process)
+		return "exec";
+	return o->no_start ? "create" : "run";
 }
 
 pid_t runtime_read_pid(const char *pid_file)

@@ -1,4 +1,4 @@
-/* Running the OCI runtime CLI: create, start, exec, delete. */
+/* Running the OCI runtime CLI: run, create, start, exec, delete. */
 #ifndef BERTH_RUNTIME_H
 #define BERTH_RUNTIME_H
 
@@ -26,6 +26,8 @@ struct runtime_call {
  * *pgid receives the runtime's process group, which its children inherit.
  */
 int runtime_run(const struct runtime_call *c, const char *sub, struct runtime_stdio io, pid_t *pgid);
+/* The runtime call that makes the process: "run" (detached), "create" (--no-start) or "exec". */
+const char *runtime_first_command(const struct options *o);
 /* Reads the pid the runtime wrote, or -1. */
 pid_t runtime_read_pid(const char *pid_file);
 /* Drains whatever is readable on fd without blocking (error text of a failed runtime). */

@@ -87,7 +87,9 @@ final class ContainerCreator {
             String cgroupsPath = deps.cgroups().ociCgroupsPath(sandbox.cgroup(), id);
             byte[] spec = deps.specs().configJson(new ContainerSpecs.Request(id, config, sandbox, image.config(),
                     image.id(), config.getImage().getImage(), l.rootfs(id), cgroupsPath, targetPidNs.apply(config)));
-            AtomicFiles.write(l.configJson(id), spec);
+            // Written in place, unsynced: the bundle is new, and a crash before the record
+            // says CREATED leaves a CREATING record that recovery rolls back with the bundle.
+            Files.write(l.configJson(id), spec);
             if (!c.logPath().isEmpty()) {
                 Files.createDirectories(Path.of(c.logPath()).getParent());
             }

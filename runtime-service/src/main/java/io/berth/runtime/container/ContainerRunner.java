@@ -30,12 +30,15 @@ final class ContainerRunner {
     private final RecordStore<Container> store;
     private final Events events;
     private final Function<String, Object> locks;
+    private final ContainerTeardown teardown;
 
-    ContainerRunner(ContainerDeps deps, RecordStore<Container> store, Events events, Function<String, Object> locks) {
+    ContainerRunner(ContainerDeps deps, RecordStore<Container> store, Events events, Function<String, Object> locks,
+                    ContainerTeardown teardown) {
         this.deps = deps;
         this.store = store;
         this.events = events;
         this.locks = locks;
+        this.teardown = teardown;
     }
 
     /** StartContainer: only from CREATED (api.proto); a failed start leaves the container EXITED with the reason. */
@@ -118,6 +121,7 @@ final class ContainerRunner {
             }
             Container done = store.update(id, c -> c.exited(new Container.ExitInfo(exit.exitCode(),
                     Clock.nanos(exit.finishedAt()), exit.reason(), "")));
+            teardown.release(done);
             events.stopped(done);
             return Optional.of(done);
         }
@@ -135,7 +139,9 @@ final class ContainerRunner {
         CompletableFuture<ShimExit> exit = deps.exits().exitOf(c.id());
         try {
             if (timeoutSeconds > 0) {
-                runtime.kill(c.id(), c.stopSignal(), false);
+                if (!DirectSignal.send(c.process(), c.stopSignal())) {
+                    runtime.kill(c.id(), c.stopSignal(), false);
+                }
                 if (await(c.id(), exit, timeoutSeconds * 1000)) {
                     return;
                 }

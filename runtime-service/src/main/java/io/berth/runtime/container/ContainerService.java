@@ -46,20 +46,24 @@ public final class ContainerService implements PodContainers {
     private final ContainerCreator creator;
     private final ContainerRunner runner;
     private final ContainerRemover remover;
+    private final ContainerTeardown teardown;
     private final ExecSync exec;
     private final List<Consumer<String>> removalListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ContainerService(ContainerDeps deps) {
         this.deps = deps;
+        // Not fsynced: a power loss ends every container anyway, and recovery reports
+        // them exited after the reboot; a kill -9 of berthd loses no write (RecordStore).
         this.store = new RecordStore<>(deps.layout().recordsDir(), "container", Container.class, SCHEMA,
-                Container::id);
+                Container::id, false);
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new Object();
         }
         this.events = new Events(deps.events(), deps.sandboxes(), this::ofSandbox);
         this.creator = new ContainerCreator(deps, store, names, events, this::targetPidNamespace);
-        this.runner = new ContainerRunner(deps, store, events, this::lock);
-        this.remover = new ContainerRemover(deps, store, names, runner, events);
+        this.teardown = new ContainerTeardown(deps);
+        this.runner = new ContainerRunner(deps, store, events, this::lock, teardown);
+        this.remover = new ContainerRemover(store, names, runner, teardown, events);
         this.exec = new ExecSync(deps);
     }
 
@@ -152,9 +156,22 @@ public final class ContainerService implements PodContainers {
         return exec.run(require(idOrPrefix), cmd, timeoutSeconds);
     }
 
-    /** Chain ids that running and stopped containers are made of: the image GC keeps them. */
+    /**
+     * Chain ids that running and stopped containers are made of, and removed ones whose
+     * rootfs may not be unmounted yet: the image GC keeps them.
+     */
     public Set<String> snapshotsInUse() {
-        return store.list().stream().map(c -> c.image().chainId()).collect(Collectors.toUnmodifiableSet());
+        Set<String> out = store.list().stream().map(c -> c.image().chainId()).collect(Collectors.toSet());
+        out.addAll(teardown.chainsInUse());
+        return Set.copyOf(out);
+    }
+
+    /**
+     * Waits until the background teardown of every container stopped or removed so far
+     * is done (runtime state, mounts, cgroups, bundles): for tests and shutdown.
+     */
+    public void awaitTeardowns(java.time.Duration timeout) {
+        teardown.awaitAll(timeout);
     }
 
     /** Start-up: reloads records and reconciles them with what survived (shims, exit files, mounts). */
@@ -171,11 +188,13 @@ public final class ContainerService implements PodContainers {
         }
     }
 
+    /** Waits for the containers' background teardown: the sandbox removes the pod's cgroup next. */
     @Override
     public void removeAll(String sandboxId) {
         for (Container c : ofSandbox(sandboxId)) {
             remove(c.id());
         }
+        teardown.awaitSandbox(sandboxId, deps.cleanupTimeout());
     }
 
     @Override

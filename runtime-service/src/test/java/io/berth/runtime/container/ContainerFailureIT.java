@@ -61,11 +61,11 @@ class ContainerFailureIT {
 
     @Test
     void runcFailingAtCreateFailsStartAndRemoveLeavesNothing() throws Exception {
-        // A memory limit below what runc accepts: the spec is valid JSON, runc create refuses it.
+        // A memory limit below what runc accepts: the spec is valid JSON, runc run refuses it.
         Container c = w.create(pod, w.container("badspec", "sleep 1000").setLinux(LinuxContainerConfig.newBuilder()
                 .setResources(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(4096))));
         BerthException e = assertThrows(BerthException.class, () -> w.containers.start(c.id()));
-        assertTrue(e.getMessage().contains("create"), e.getMessage());
+        assertTrue(e.getMessage().contains("OCI runtime run of " + c.id()), e.getMessage());
         Container failed = w.containers.require(c.id());
         assertEquals(ContainerState.EXITED, failed.state());
         assertEquals("StartError", failed.exit().reason());
@@ -91,6 +91,7 @@ class ContainerFailureIT {
     }
 
     private static void assertNothingLeft() throws Exception {
+        w.containers.awaitTeardowns(java.time.Duration.ofSeconds(30));
         assertEquals(List.of(), w.containers.list(ContainerService.Filter.ALL), "records");
         assertEquals(0, w.containers.names().size(), "names");
         assertEquals(List.of(), w.containerMounts(), "mounts");

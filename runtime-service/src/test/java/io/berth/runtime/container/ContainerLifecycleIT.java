@@ -96,6 +96,7 @@ class ContainerLifecycleIT {
         w.containers.remove(c.id());
         assertThrows(io.berth.common.error.NotFoundException.class, () -> w.containers.require(c.id()));
         assertTrue(awaitGone(pid), "container process " + pid + " is gone");
+        w.containers.awaitTeardowns(java.time.Duration.ofSeconds(30));
         assertFalse(Files.exists(w.containers.deps().layout().bundle(c.id())));
         assertFalse(w.containerMounts().stream().anyMatch(m -> m.contains(c.id())));
         assertFalse(w.containerCgroupsLeft().stream().anyMatch(m -> m.contains(c.id())));

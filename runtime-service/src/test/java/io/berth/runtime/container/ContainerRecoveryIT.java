@@ -82,6 +82,7 @@ class ContainerRecoveryIT {
         assertEquals(ContainerRecovery.LOST, after.exit().reason());
         w.containers.remove(c.id());
         assertEquals(List.of(), w.containers.list(ContainerService.Filter.ALL));
+        w.containers.awaitTeardowns(java.time.Duration.ofSeconds(30)); // the bundle goes in the background
         assertTrue(!Files.exists(w.containers.deps().layout().bundle(c.id())));
     }
 

@@ -137,7 +137,7 @@ class ContainerServiceTest {
         Container after = f.service.require(c.id());
         assertEquals(ContainerState.EXITED, after.state(), "Stop returns once the exit is recorded");
         assertEquals(131, after.exit().exitCode());
-        assertEquals(List.of("kill " + c.id().substring(0, 6) + " 3"), f.runtime.calls);
+        assertEquals(List.of("kill " + c.id().substring(0, 6) + " 3"), kills());
     }
 
     @Test
@@ -158,7 +158,7 @@ class ContainerServiceTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(ms >= 1000, "waited the grace period: " + ms);
         String p = c.id().substring(0, 6);
-        assertEquals(List.of("kill " + p + " 15", "kill " + p + " 9 all"), f.runtime.calls);
+        assertEquals(List.of("kill " + p + " 15", "kill " + p + " 9 all"), kills());
         assertEquals(137, f.service.require(c.id()).exit().exitCode());
     }
 
@@ -182,6 +182,7 @@ class ContainerServiceTest {
         f.service.remove(c.id());
         assertEquals(List.of(c.id()), removed, "listeners hear of the removal");
         assertTrue(f.runtime.calls.contains("kill " + c.id().substring(0, 6) + " 9 all"), f.runtime.calls.toString());
+        f.service.awaitTeardowns(java.time.Duration.ofSeconds(10));
         assertTrue(f.runtime.deleted.contains(c.id()));
         assertNothingLeft();
         assertFalse(Files.exists(f.layout.exitFile(c.id())));
@@ -283,7 +284,8 @@ class ContainerServiceTest {
         Container c = f.create("web");
         assertEquals(Set.of(c.image().chainId()), f.service.snapshotsInUse());
         f.service.remove(c.id());
-        assertEquals(Set.of(), f.service.snapshotsInUse());
+        f.service.awaitTeardowns(java.time.Duration.ofSeconds(10));
+        assertEquals(Set.of(), f.service.snapshotsInUse(), "leased until the rootfs is unmounted");
     }
 
     private List<String> ids(ContainerService.Filter filter) {
@@ -302,7 +304,13 @@ class ContainerServiceTest {
         throw new AssertionError(id + " never became " + s + ": " + f.service.require(id).state());
     }
 
+    /** The runtime's kill calls; deletes run in the background once a container exited. */
+    private List<String> kills() {
+        return f.runtime.calls.stream().filter(c -> c.startsWith("kill ")).toList();
+    }
+
     private void assertNothingLeft() {
+        f.service.awaitTeardowns(java.time.Duration.ofSeconds(10));
         assertEquals(0, f.service.names().size(), "names");
         assertEquals(Set.of(), f.rootfs.mounted, "mounts");
         assertEquals(List.of(), f.service.list(ContainerService.Filter.ALL), "records");

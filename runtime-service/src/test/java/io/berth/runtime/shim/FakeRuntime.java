@@ -5,10 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A shell script that speaks just enough of the OCI runtime CLI (create, start, delete)
+ * A shell script that speaks just enough of the OCI runtime CLI (run, create, start, delete)
  * to drive the shim without runc: the "container" is a plain process that waits on a
- * fifo until start. A bundle's files steer it: run.sh is the process, fail-create holds
- * an error text, fail-start and hang make those steps fail; delete leaves a "deleted" mark.
+ * fifo until start ("run" starts it at once). A bundle's files steer it: run.sh is the
+ * process, fail-create holds an error text, fail-start and hang make those steps fail;
+ * delete leaves a "deleted" mark.
  */
 final class FakeRuntime {
 
@@ -26,6 +27,15 @@ final class FakeRuntime {
               sh -c 'read x < "$1"; exec sh "$2"' fake-init "$bundle/go" "$bundle/run.sh" &
               echo $! > "$pidfile"
               echo "$bundle" > "$STATE/$id"
+              ;;
+            run)
+              bundle=$2; pidfile=$5; id=$6
+              if [ -f "$bundle/fail-create" ]; then cat "$bundle/fail-create" >&2; exit 3; fi
+              if [ -f "$bundle/hang" ]; then while :; do sleep 1; done; fi
+              echo "$bundle" > "$STATE/$id"
+              if [ -f "$bundle/fail-start" ]; then echo "fake: start refused" >&2; exit 4; fi
+              sh "$bundle/run.sh" &
+              echo $! > "$pidfile"
               ;;
             start)
               bundle=$(cat "$STATE/$1")

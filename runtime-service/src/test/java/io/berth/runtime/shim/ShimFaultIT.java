@@ -78,7 +78,7 @@ class ShimFaultIT {
     void runcCreateFailureCarriesRuncsText() throws Exception {
         String id = fx.token + "-nocmd";
         ShimStartException e = refused(fx.config(id, fx.bundle(id, List.of("/no-such-program"), c -> { })));
-        assertEquals("create", e.stage());
+        assertEquals("run", e.stage());
         assertEquals(1, e.status());
         assertTrue(e.runtimeMessage().contains("/no-such-program"), e.getMessage());
         var state = fx.commands.run(Command.of(Duration.ofSeconds(10), "runc", "--root=" + fx.runcRoot, "state", id));
@@ -90,7 +90,7 @@ class ShimFaultIT {
         String id = fx.token + "-fkfail";
         String text = "fake: cannot create: \"quoted\" and\ttabbed";
         ShimStartException e = refused(fakeConfig(id, fake.bundle(id, "true", "fail-create", text + "\n")));
-        assertEquals("create", e.stage());
+        assertEquals("run", e.stage());
         assertEquals(3, e.status());
         assertEquals(text, e.runtimeMessage());
     }
@@ -100,7 +100,7 @@ class ShimFaultIT {
         String id = fx.token + "-fkstart";
         Path b = fake.bundle(id, "sleep 1000", "fail-start", "");
         ShimStartException e = refused(fakeConfig(id, b));
-        assertEquals("start", e.stage());
+        assertEquals("run", e.stage());
         assertEquals(4, e.status());
         assertEquals("fake: start refused", e.runtimeMessage());
         assertTrue(Files.exists(b.resolve("deleted")), "delete --force after a failed start");
