@@ -96,8 +96,10 @@ final class World implements AutoCloseable {
         images = ImageStore.open(root.resolve("images"));
         snapshots = new OverlaySnapshotter(root.resolve("snapshots"));
         testImages = new TestImages(Files.createDirectories(base.resolve("img")), content, snapshots, images);
+        // The runtime's features probed as berthd probes them, so the ITs see what a pod on this node gets.
         specs = new OciSpecs(new SpecInput.HostFacts(Capabilities.hostBounding(), cgroups.mode() == CgroupMode.UNIFIED,
-                OomScoreAdj.probe().floor(), Map.of()));
+                OomScoreAdj.probe().floor(), Map.of()), io.berth.runtime.oci.ProbedRuntimes.probe(Map.of("runc",
+                new io.berth.runtime.oci.ProbedRuntimes.Binary("runc", List.of())), "runc", CommandRunner.system()));
         busybox = testImages.busybox("busybox-" + tag, 0, "");
         newServices();
     }
