@@ -6,7 +6,12 @@ import io.berth.cri.v1.ContainerState;
 import io.berth.cri.v1.ContainerStatusRequest;
 import io.berth.cri.v1.CreateContainerRequest;
 import io.berth.cri.v1.ImageSpec;
+import io.berth.cri.v1.LinuxContainerConfig;
+import io.berth.cri.v1.LinuxContainerSecurityContext;
 import io.berth.cri.v1.LinuxPodSandboxConfig;
+import io.berth.cri.v1.LinuxSandboxSecurityContext;
+import io.berth.cri.v1.NamespaceMode;
+import io.berth.cri.v1.NamespaceOption;
 import io.berth.cri.v1.PodSandboxConfig;
 import io.berth.cri.v1.PodSandboxMetadata;
 import io.berth.cri.v1.PullImageRequest;
@@ -29,6 +34,14 @@ final class BenchContext {
 
     /** Exits on SIGTERM at once: `wait` is interrupted by the trapped signal, unlike a foreground sleep. */
     static final List<String> SLEEP_COMMAND = List.of("/bin/sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait");
+
+    /**
+     * What the kubelet sends for a pod without shareProcessNamespace: its own
+     * PID namespace per container (the proto's default, POD, would make every
+     * runtime start a pod-wide init process).
+     */
+    private static final NamespaceOption NAMESPACES = NamespaceOption.newBuilder()
+            .setNetwork(NamespaceMode.POD).setPid(NamespaceMode.CONTAINER).setIpc(NamespaceMode.POD).build();
 
     final ManagedDaemon daemon;
     final RuntimeResult result;
@@ -84,7 +97,8 @@ final class BenchContext {
                         .setUid(uid).setAttempt(0))
                 .setHostname(prefix + "-" + n)
                 .setLogDirectory(logDir.resolve(uid).toString())
-                .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent(cgroupParent + "/pod" + uid))
+                .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent(cgroupParent + "/pod" + uid)
+                        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NAMESPACES)))
                 .build();
     }
 
@@ -95,7 +109,9 @@ final class BenchContext {
                         .setMetadata(ContainerMetadata.newBuilder().setName("sleep-" + n))
                         .setImage(ImageSpec.newBuilder().setImage(busyboxImage))
                         .addAllCommand(SLEEP_COMMAND)
-                        .setLogPath("sleep-" + n + ".log"))
+                        .setLogPath("sleep-" + n + ".log")
+                        .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
+                                LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(NAMESPACES))))
                 .build();
     }
 

@@ -38,9 +38,12 @@ public final class BenchMain {
         AutoCloseable removeWork = () -> HostCleanup.run("rm", "-rf", "--one-file-system", work.toString());
         Cleanups.register(removeWork);
         try (BenchRig rig = BenchRig.start(o, runId, work)) {
+            HostCalibration calibration = HostCalibration.prepare(work.resolve("calibration"), BenchRig.RUNC);
+            host.put("calibration_start", calibration.measure(BenchRig.RUNC, runId + "s"));
             for (int i = 0; i < o.runtimes().size(); i++) {
                 results.add(rig.measure(o.runtimes().get(i), i));
             }
+            host.put("calibration_end", calibration.measure(BenchRig.RUNC, runId + "e"));
         } finally {
             host.put("loadavg_end", Files.readString(Path.of("/proc/loadavg")).trim());
             host.put("finished", Instant.now().toString());
@@ -60,7 +63,7 @@ public final class BenchMain {
         h.put("started", Instant.now().toString());
         h.put("cores", Runtime.getRuntime().availableProcessors());
         h.put("kernel", HostCleanup.run("uname", "-r").trim());
-        h.put("runc", HostCleanup.run("/usr/sbin/runc", "--version").split("\n")[0]);
+        h.put("runc", HostCleanup.run(BenchRig.RUNC.toString(), "--version").split("\n")[0]);
         h.put("loadavg_start", Files.readString(Path.of("/proc/loadavg")).trim());
         return h;
     }

@@ -16,7 +16,7 @@ import java.util.TreeSet;
  */
 final class BenchRig implements AutoCloseable {
 
-    private static final Path RUNC = Path.of("/usr/sbin/runc");
+    static final Path RUNC = Path.of("/usr/sbin/runc");
     private static final Path CNI_BIN = Path.of("/usr/lib/cni");
 
     private final BenchOptions options;

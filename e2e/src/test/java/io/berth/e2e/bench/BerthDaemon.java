@@ -29,7 +29,9 @@ final class BerthDaemon extends ManagedDaemon {
 
     BerthDaemon(Path repo, Path dir, ContainerdDaemon.Setup setup) throws IOException {
         super("berthd", dir);
-        this.launcher = repo.resolve("bin/berthd");
+        // dev/bench runs a private copy, safe from builds started meanwhile.
+        String copy = System.getProperty("berth.bench.berthd");
+        this.launcher = copy != null ? Path.of(copy) : repo.resolve("bin/berthd");
         this.setup = setup;
     }
 
@@ -104,6 +106,20 @@ final class BerthDaemon extends ManagedDaemon {
     @Override
     boolean isHelper(List<String> argv) {
         return Procs.isBinary(argv, "berth-shim") && argv.stream().anyMatch(a -> a.startsWith(dir.toString()));
+    }
+
+    /**
+     * The JVM's native memory summary, when berthd runs with
+     * -XX:NativeMemoryTracking (BERTH_JAVA_OPTS), to see what grows with pods.
+     */
+    @Override
+    String memoryDetail() {
+        if (!System.getenv().getOrDefault("BERTH_JAVA_OPTS", "").contains("NativeMemoryTracking")) {
+            return "";
+        }
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        return HostCleanup.run(jcmd.toString(), Long.toString(pid()), "VM.native_memory", "summary")
+                + HostCleanup.run(jcmd.toString(), Long.toString(pid()), "Thread.print");
     }
 
     @Override

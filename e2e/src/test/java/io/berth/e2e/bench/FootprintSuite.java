@@ -58,5 +58,9 @@ final class FootprintSuite {
         ctx.result.figure(p + "helpers_MB", helperMb);
         ctx.result.figure(p + "per_helper_MB", helpers.isEmpty() ? 0 : helperMb / helpers.size());
         ctx.result.figure(p + "total_MB", daemon + helperMb);
+        String detail = ctx.daemon.memoryDetail();
+        if (!detail.isEmpty()) {
+            System.err.printf("bench: %s at %d pods (PSS %.1f MB):%n%s%n", ctx.daemon.name, pods, daemon, detail);
+        }
     }
 }

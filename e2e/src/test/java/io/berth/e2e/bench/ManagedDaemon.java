@@ -58,6 +58,11 @@ abstract class ManagedDaemon implements AutoCloseable {
 
     abstract String helperName();
 
+    /** Extra diagnostics at a footprint step (e.g. the JVM's own memory breakdown), or empty. */
+    String memoryDetail() {
+        return "";
+    }
+
     /** Bytes the runtime keeps for pulled images (content + unpacked), to prove a pull was cold. */
     abstract long imageBytesOnDisk() throws IOException;
 
@@ -132,13 +137,20 @@ abstract class ManagedDaemon implements AutoCloseable {
     public void close() throws Exception {
         Cleanups.unregister(this);
         List<String> problems = new ArrayList<>();
-        if (client != null && process.isAlive()) {
-            try {
+        try {
+            if (client != null && process.isAlive()) {
                 removeAllPods();
-            } catch (RuntimeException e) {
-                problems.add("removing pods through the CRI: " + e);
             }
+        } catch (RuntimeException | Error e) {
+            // Even a broken client (e.g. a class gone from under it) must not keep the daemon alive.
+            problems.add("removing pods through the CRI: " + e);
+        } finally {
+            stopEverything(problems);
         }
+        problems.forEach(p -> System.err.println("bench: " + name + ": " + p));
+    }
+
+    private void stopEverything(List<String> problems) throws Exception {
         if (client != null) {
             client.close();
         }
@@ -158,7 +170,6 @@ abstract class ManagedDaemon implements AutoCloseable {
             }
         }
         problems.addAll(HostCleanup.unmountUnder(dir));
-        problems.forEach(p -> System.err.println("bench: " + name + ": " + p));
     }
 
     static String tail(Path log) {

@@ -3,6 +3,8 @@ package io.berth.e2e.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * containerd's sandboxes need a pause image. The benchmark compiles a tiny
@@ -31,15 +33,23 @@ final class PauseBinary {
     }
 
     static Path build(Path dir) throws IOException, InterruptedException {
+        return compile(SOURCE, dir, "pause", "-static", "-Os", "-s");
+    }
+
+    /** Compiles C {@code source} into {@code dir/name} with gcc and {@code flags}. */
+    static Path compile(String source, Path dir, String name, String... flags)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        Path c = dir.resolve("pause.c");
-        Path bin = dir.resolve("pause");
-        Files.writeString(c, SOURCE);
-        Process p = new ProcessBuilder("gcc", "-static", "-Os", "-s", "-o", bin.toString(), c.toString())
-                .redirectErrorStream(true).start();
+        Path c = dir.resolve(name + ".c");
+        Path bin = dir.resolve(name);
+        Files.writeString(c, source);
+        List<String> cmd = new ArrayList<>(List.of("gcc"));
+        cmd.addAll(List.of(flags));
+        cmd.addAll(List.of("-o", bin.toString(), c.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
-            throw new IOException("gcc -static failed (needs gcc and libc6-dev):\n" + out);
+            throw new IOException(String.join(" ", cmd) + " failed (needs gcc and libc6-dev):\n" + out);
         }
         return bin;
     }

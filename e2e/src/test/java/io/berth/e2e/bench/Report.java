@@ -26,7 +26,8 @@ final class Report {
 
     static String table(List<RuntimeResult> results, Map<String, Object> host) {
         StringBuilder b = new StringBuilder();
-        b.append("host: ").append(host).append("\n\n");
+        host.forEach((k, v) -> b.append("host ").append(k).append(": ").append(v).append('\n'));
+        b.append('\n');
         b.append(String.format("%-18s %-16s %5s %9s %9s %9s %9s %9s  %s%n", "operation (ms)", "runtime", "n", "min",
                 "p50", "p90", "p99", "max", "berth/rt p50"));
         RuntimeResult berth = results.stream().filter(r -> r.runtime.equals(BERTH)).findFirst().orElse(null);
@@ -73,18 +74,22 @@ final class Report {
         return String.format("%.2f", berth.percentile(50) / other.percentile(50));
     }
 
+    /** The operations any runtime measured or missed, in the suites' order, then any others. */
     private static Set<String> operations(List<RuntimeResult> results) {
-        Set<String> ops = new LinkedHashSet<>();
-        List<String> order = new ArrayList<>(RuntimeRun.POD_OPS);
+        Set<String> seen = new LinkedHashSet<>();
+        for (RuntimeResult r : results) {
+            seen.addAll(r.latencies.keySet());
+            r.missing.keySet().stream().filter(k -> !NOT_OPERATIONS.contains(k)).forEach(seen::add);
+        }
+        List<String> order = new ArrayList<>(RuntimeRun.CLIENT_OPS);
+        order.addAll(RuntimeRun.POD_OPS);
         order.addAll(RuntimeRun.CONTAINER_OPS);
         order.addAll(RuntimeRun.IMAGE_OPS);
         order.addAll(RuntimeRun.SCRATCH_OPS);
         order.addAll(RuntimeRun.BIG_PULL_OPS);
-        ops.addAll(order);
-        for (RuntimeResult r : results) {
-            ops.addAll(r.latencies.keySet());
-            r.missing.keySet().stream().filter(k -> !NOT_OPERATIONS.contains(k)).forEach(ops::add);
-        }
+        Set<String> ops = new LinkedHashSet<>();
+        order.stream().filter(seen::contains).forEach(ops::add);
+        ops.addAll(seen);
         return ops;
     }
 

@@ -1,5 +1,6 @@
 package io.berth.e2e.bench;
 
+import io.berth.cri.v1.VersionRequest;
 import io.grpc.Status;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +14,10 @@ import java.util.List;
  */
 final class RuntimeRun {
 
+    static final List<String> CLIENT_OPS = List.of("Version");
+    /** Enough calls for the client's JIT to compile the gRPC, Netty and protobuf paths it uses for every call. */
+    private static final int CLIENT_WARM_UP = 3_000;
+    private static final int CLIENT_SAMPLES = 300;
     static final List<String> IMAGE_OPS = List.of("PullImage", "ImageStatus", "ListImages", "RemoveImage");
     static final List<String> POD_OPS = List.of("RunPodSandbox", "PodSandboxStatus", "StopPodSandbox",
             "RemovePodSandbox");
@@ -41,27 +46,55 @@ final class RuntimeRun {
                 ctx.untimed("PullImage", () -> { ctx.pull(pauseImage); return null; });
             }
         });
-        suite(ctx, "images", IMAGE_OPS, () -> images.images(o.images()));
-        suite(ctx, "pods", POD_OPS, () -> {
-            lifecycle.pods(o.warmUp(), false);
-            lifecycle.pods(o.pods(), true);
-        });
-        suite(ctx, "containers", CONTAINER_OPS, () -> {
-            ctx.untimed("PullImage", () -> { ctx.pull(ctx.busyboxImage); return null; });
-            lifecycle.containers(o.warmUp(), false);
-            lifecycle.containers(o.containers(), true);
-        });
-        suite(ctx, "scratch", SCRATCH_OPS, () -> {
-            ctx.untimed("PullImage", () -> { ctx.pull(ctx.busyboxImage); return null; });
-            lifecycle.podsFromScratch(o.scratch());
-        });
-        suite(ctx, "footprint", FOOTPRINT_OPS, () -> {
-            ctx.untimed("PullImage", () -> { ctx.pull(ctx.busyboxImage); return null; });
-            new FootprintSuite(ctx).run(o.footprintSteps());
-        });
-        suite(ctx, "throughput", BIG_PULL_OPS, () -> images.throughput(o.bigPulls()));
+        suite(ctx, "client", CLIENT_OPS, () -> clientFloor(ctx));
+        if (o.suites().contains("images")) {
+            suite(ctx, "images", IMAGE_OPS, () -> images.images(o.images()));
+        }
+        if (o.suites().contains("pods")) {
+            suite(ctx, "pods", POD_OPS, () -> {
+                lifecycle.pods(o.warmUp(), false);
+                lifecycle.pods(o.pods(), true);
+            });
+        }
+        if (o.suites().contains("containers")) {
+            suite(ctx, "containers", CONTAINER_OPS, () -> {
+                ctx.untimed("PullImage", () -> { ctx.pull(ctx.busyboxImage); return null; });
+                lifecycle.containers(o.warmUp(), false);
+                lifecycle.containers(o.containers(), true);
+            });
+        }
+        if (o.suites().contains("scratch")) {
+            suite(ctx, "scratch", SCRATCH_OPS, () -> {
+                ctx.untimed("PullImage", () -> { ctx.pull(ctx.busyboxImage); return null; });
+                lifecycle.podsFromScratch(o.warmUp(), false);
+                lifecycle.podsFromScratch(o.scratch(), true);
+            });
+        }
+        if (o.suites().contains("footprint")) {
+            suite(ctx, "footprint", FOOTPRINT_OPS, () -> {
+                ctx.untimed("PullImage", () -> { ctx.pull(ctx.busyboxImage); return null; });
+                new FootprintSuite(ctx).run(o.footprintSteps());
+            });
+        }
+        if (o.suites().contains("throughput")) {
+            suite(ctx, "throughput", BIG_PULL_OPS, () -> images.throughput(o.bigPulls()));
+        }
         r.figure("loadavg_1m.end", loadAverage());
         return r;
+    }
+
+    /**
+     * Warms the client up (its JIT), then times Version: the cost of one call
+     * through this client and transport, which every other row includes.
+     */
+    private static void clientFloor(BenchContext ctx) {
+        VersionRequest request = VersionRequest.newBuilder().setVersion("v1").build();
+        for (int i = 0; i < CLIENT_WARM_UP; i++) {
+            ctx.untimed("Version", () -> ctx.rt().version(request));
+        }
+        for (int i = 0; i < CLIENT_SAMPLES; i++) {
+            ctx.timed("Version", () -> ctx.rt().version(request));
+        }
     }
 
     private static void suite(BenchContext ctx, String name, List<String> ops, Body body) {
