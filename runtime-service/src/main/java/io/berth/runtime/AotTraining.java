@@ -78,7 +78,8 @@ final class AotTraining {
                 .usePlaintext()
                 .build();
         try {
-            var stub = RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+            // Generous: the build may run on a machine busy with other builds and tests.
+            var stub = RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(110, TimeUnit.SECONDS);
             stub.version(VersionRequest.getDefaultInstance());
             stub.status(StatusRequest.newBuilder().setVerbose(true).build());
             stub.runtimeConfig(RuntimeConfigRequest.getDefaultInstance());

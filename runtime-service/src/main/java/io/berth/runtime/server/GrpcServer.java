@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The CRI gRPC server on its unix socket (Netty epoll). Handlers run on
  * virtual threads because most of them block on processes and disk.
+ * One event-loop thread accepts and serves every connection: a node has one
+ * kubelet (plus an occasional crictl), gRPC parses and handles each call on
+ * the executor, not on the loop, and every extra platform thread costs the
+ * daemon a stack and a malloc arena for as long as it runs.
  */
 public final class GrpcServer implements AutoCloseable {
 
@@ -35,43 +39,38 @@ public final class GrpcServer implements AutoCloseable {
     private final Path socket;
     private final Server server;
     private final SocketGuard guard;
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
+    private final EventLoopGroup loop;
     private final ExecutorService executor;
 
-    private GrpcServer(Path socket, Server server, SocketGuard guard, EventLoopGroup boss, EventLoopGroup workers,
-            ExecutorService executor) {
+    private GrpcServer(Path socket, Server server, SocketGuard guard, EventLoopGroup loop, ExecutorService executor) {
         this.socket = socket;
         this.server = server;
         this.guard = guard;
-        this.boss = boss;
-        this.workers = workers;
+        this.loop = loop;
         this.executor = executor;
     }
 
     /** Claims {@code socket} (refusing if a live daemon has it), binds and starts serving. */
     public static GrpcServer start(Path socket, List<BindableService> services, ServerInterceptor interceptor)
             throws StartupException, IOException {
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("berth-grpc-boss", true), EpollIoHandler.newFactory());
+        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("berth-grpc", true), EpollIoHandler.newFactory());
         SocketGuard guard;
         try {
-            guard = SocketGuard.claim(socket, boss);
+            guard = SocketGuard.claim(socket, loop);
         } catch (StartupException | IOException | RuntimeException e) {
-            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2,
-                new DefaultThreadFactory("berth-grpc", true), EpollIoHandler.newFactory());
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toFile()))
                 .channelType(EpollServerDomainSocketChannel.class)
-                .bossEventLoopGroup(boss)
-                .workerEventLoopGroup(workers)
+                .bossEventLoopGroup(loop)
+                .workerEventLoopGroup(loop)
                 .executor(executor)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES);
         services.forEach(s -> builder.addService(ServerInterceptors.intercept(s, interceptor)));
-        GrpcServer server = new GrpcServer(socket, builder.build(), guard, boss, workers, executor);
+        GrpcServer server = new GrpcServer(socket, builder.build(), guard, loop, executor);
         try {
             server.server.start();
             SocketGuard.restrictSocket(socket);
@@ -103,8 +102,7 @@ public final class GrpcServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         executor.shutdownNow();
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
-        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
         try {
             Files.deleteIfExists(socket);
         } catch (IOException e) {
