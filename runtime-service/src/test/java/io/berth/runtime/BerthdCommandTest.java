@@ -36,6 +36,33 @@ class BerthdCommandTest {
     }
 
     @Test
+    void dryRunGoesOnlyWithGc() {
+        assertEquals(2, run("config", "default", "--dry-run"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--dry-run goes with gc"));
+    }
+
+    @Test
+    void gcOfARootThatDoesNotExistHasNothingToCollect() throws Exception {
+        Path root = dir.resolve("never-started");
+        Files.writeString(dir.resolve("empty.toml"), "");
+        assertEquals(0, run("gc", "--dry-run", "--config", dir.resolve("empty.toml").toString(), "--root",
+                root.toString(), "--socket", dir.resolve("b.sock").toString()));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains(root + " does not exist; nothing to collect"));
+        assertFalse(Files.exists(root), "a dry run creates nothing");
+    }
+
+    @Test
+    void gcIntervalIsADurationOrZeroForOff() throws Exception {
+        Path file = dir.resolve("gc.toml");
+        Files.writeString(file, "[image]\ngc_interval = \"soon\"\n");
+        ConfigException bad = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, true));
+        assertTrue(bad.getMessage().contains("gc_interval") && bad.getMessage().contains("soon"), bad.getMessage());
+        Files.writeString(file, "[image]\ngc_interval = \"0\"\n");
+        assertTrue(ConfigLoader.load(file, true).image().gcEvery().isEmpty(), "0 turns the periodic run off");
+        assertEquals(java.time.Duration.ofHours(1), BerthConfig.defaults().image().gcEvery().orElseThrow());
+    }
+
+    @Test
     void flagsOverrideTheFile() throws Exception {
         Path file = dir.resolve("berth.toml");
         Files.writeString(file, "socket = \"/file/berth.sock\"\nroot = \"/file/root\"\nlog_level = \"error\"\n");
