@@ -100,7 +100,8 @@ class PodShmIT {
             Container c = w.create(pod, w.container("hostipc", "sleep 1000"));
             w.containers.start(c.id());
             assertEquals("from-the-node\n", exec(c, "cat " + probe));
-            assertEquals(List.of(), shmMountsOf(pod), "a hostIPC pod mounts no tmpfs of its own");
+            assertEquals(List.of(), shmMountsOf(pod).stream().filter(m -> m.contains(" tmpfs ")).toList(),
+                    "a hostIPC pod mounts no tmpfs of its own");
         } finally {
             Files.deleteIfExists(probe);
             w.sandboxes.remove(pod.id());

@@ -23,6 +23,8 @@ public final class SandboxBench {
         List<Long> run = new ArrayList<>();
         List<Long> stop = new ArrayList<>();
         List<Long> remove = new ArrayList<>();
+        List<Long> status = new ArrayList<>();
+        PodSandboxStatusHandler statusHandler = new PodSandboxStatusHandler(svc);
         try {
             for (int i = 0; i < n + 5; i++) {
                 long t0 = System.nanoTime();
@@ -30,6 +32,10 @@ public final class SandboxBench {
                         io.berth.cri.v1.NamespaceMode.NODE, io.berth.cri.v1.NamespaceMode.CONTAINER,
                         io.berth.cri.v1.NamespaceMode.POD)).build() : pods.config("bench" + i).build(), "");
                 long t1 = System.nanoTime();
+                statusHandler.handle(io.berth.cri.v1.PodSandboxStatusRequest.newBuilder().setPodSandboxId(s.id())
+                        .build());
+                long ts = System.nanoTime() - t1;
+                t1 = System.nanoTime();
                 svc.stop(s.id());
                 long t2 = System.nanoTime();
                 svc.remove(s.id());
@@ -38,10 +44,12 @@ public final class SandboxBench {
                     run.add(t1 - t0);
                     stop.add(t2 - t1);
                     remove.add(t3 - t2);
+                    status.add(ts);
                 }
             }
-            System.out.printf("%d pods: RunPodSandbox %s, StopPodSandbox %s, RemovePodSandbox %s%n", n,
-                    percentiles(run), percentiles(stop), percentiles(remove));
+            System.out.printf("%d pods: RunPodSandbox %s, PodSandboxStatus (handler only) %s, StopPodSandbox %s,"
+                    + " RemovePodSandbox %s%n", n, percentiles(run), percentiles(status), percentiles(stop),
+                    percentiles(remove));
         } finally {
             pods.close(svc);
         }
@@ -50,6 +58,6 @@ public final class SandboxBench {
     private static String percentiles(List<Long> nanos) {
         List<Long> s = new ArrayList<>(nanos);
         Collections.sort(s);
-        return String.format("p50 %.1f ms p90 %.1f ms", s.get(s.size() / 2) / 1e6, s.get(s.size() * 9 / 10) / 1e6);
+        return String.format("p50 %.2f ms p90 %.2f ms", s.get(s.size() / 2) / 1e6, s.get(s.size() * 9 / 10) / 1e6);
     }
 }
