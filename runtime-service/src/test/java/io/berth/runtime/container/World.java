@@ -182,7 +182,18 @@ final class World implements AutoCloseable {
     }
 
     /** Processes whose command line mentions this world's base dir (shims, runc, containers). */
+    /**
+     * Waits for the background teardown of stopped and removed containers (runc delete,
+     * unmount, cgroup, bundle), so that what the probes below see has settled.
+     */
+    private void settle() {
+        if (containers != null) {
+            containers.awaitTeardowns(java.time.Duration.ofSeconds(30));
+        }
+    }
+
     List<Long> processesOfThisWorld() throws IOException {
+        settle();
         try (Stream<Path> s = Files.list(Path.of("/proc"))) {
             return s.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
                     .filter(p -> {
@@ -205,11 +216,13 @@ final class World implements AutoCloseable {
 
     /** Rootfs mounts (the sandbox's namespace pins are not the containers'). */
     List<String> containerMounts() throws IOException {
+        settle();
         return mountsOfThisWorld().stream().filter(m -> m.startsWith(root.resolve("containers").toString())).toList();
     }
 
     /** Container cgroups left under the parent, in any hierarchy. */
     List<String> containerCgroupsLeft() throws IOException {
+        settle();
         try (Stream<Path> h = Files.list(Path.of("/sys/fs/cgroup"))) {
             return h.flatMap(dir -> {
                 try (Stream<Path> w = Files.walk(dir.resolve(cgroupParent.substring(1)))) {
