@@ -48,6 +48,29 @@ class SandboxRecoveryTest {
     }
 
     @Test
+    void aRecordFromABuildWithoutPodShmLoadsAndItsContainersKeepAPrivateOne() throws Exception {
+        SandboxFixture fx = new SandboxFixture(tmp);
+        Sandbox a = fx.newService().run(SandboxFixture.config("a").build(), "");
+        // What session 1's berthd wrote: no "shm" in the namespaces, and no tmpfs mounted.
+        Path file = fx.root.resolve("sandboxes").resolve(a.id() + ".json");
+        var json = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(file.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json.at("/record/namespaces")).remove("shm");
+        java.nio.file.Files.writeString(file, json.toString());
+        fx.namespaces.shms.clear();
+        java.nio.file.Files.delete(Path.of(a.namespaces().shm()));
+
+        SandboxService restarted = fx.newService();
+        assertEquals(1, restarted.recover().ready());
+        Sandbox old = restarted.require(a.id());
+        assertEquals(null, old.namespaces().shm());
+        assertEquals(false, old.namespaces().ownShm());
+        restarted.remove(a.id());
+        assertTrue(fx.nothingHeld());
+        assertEquals(0, fx.filesLeft());
+    }
+
+    @Test
     void aRunInterruptedByKillIsUndoneAtStartUp() throws Exception {
         SandboxFixture fx = new SandboxFixture(tmp);
         Sandbox a = fx.newService().run(SandboxFixture.config("a").build(), "");
