@@ -127,14 +127,13 @@ void crilog_feed(struct crilog *l, int stream, const char *data, size_t n)
 	write_out(l);
 }
 
-void crilog_finish(struct crilog *l)
+void crilog_finish(struct crilog *l, char last_tag)
 {
 	stamp(l);
 	for (int i = 0; i < 2; i++) {
 		struct crilog_stream *s = &l->streams[i];
-		/* containerd and the kubelet's reader treat an unterminated last line as full. */
 		if (s->len > 0)
-			emit(l, i, 'F', s->line, s->len);
+			emit(l, i, last_tag, s->line, s->len);
 		s->len = 0;
 	}
 	write_out(l);

@@ -33,7 +33,10 @@ int crilog_open(struct crilog *l, const char *path);
 /* Logs n bytes of one stream; everything is on disk (or dropped) on return. */
 void crilog_feed(struct crilog *l, int stream, const char *data, size_t n);
 /* Writes what is left of unterminated lines as F records. */
-void crilog_finish(struct crilog *l);
+/* Writes what is left of unterminated lines, tagged last_tag: 'F' for a container's
+ * log (containerd and the kubelet's reader treat an unterminated last line as full),
+ * 'P' for an exec's private log, whose reader must return the output byte for byte. */
+void crilog_finish(struct crilog *l, char last_tag);
 /* A line of the shim's own, logged as stderr. */
 void crilog_notice(struct crilog *l, const char *msg);
 /* Opens the path anew (after rotation); on failure keeps the old file and returns -1. */

@@ -234,7 +234,7 @@ static void finish(struct monitor *m)
 	for (int s = 0; s < 2; s++)
 		if (m->out_fd[s] >= 0)
 			read_output(m, s, 1);
-	crilog_finish(&m->log);
+	crilog_finish(&m->log, m->opts->exec_process ? 'P' : 'F');
 	attach_close_listener(&m->attach, m->opts->socket_path);
 	if (m->watch_oom)
 		m->result.oom_killed = oom_killed(&m->oom);

@@ -73,7 +73,7 @@ static void test_lines_and_partial_last_line(void)
 	crilog_feed(&l, STREAM_STDOUT, "one\ntw", 6);
 	crilog_feed(&l, STREAM_STDERR, "err\n", 4);
 	crilog_feed(&l, STREAM_STDOUT, "o\nthree", 7);
-	crilog_finish(&l);
+	crilog_finish(&l, 'F');
 	crilog_close(&l);
 	struct parsed p;
 	parse_log(path, &p);
@@ -82,6 +82,25 @@ static void test_lines_and_partial_last_line(void)
 	CHECK(text_is(&p.text[1], "err\n", 4), "stderr text");
 	CHECK(p.records[0] == 3 && p.partials[0] == 0, "last line must be one F record, got %d records",
 	      p.records[0]);
+	parsed_free(&p);
+}
+
+/* An exec's log keeps an unterminated last line partial, so ExecSync returns it as written. */
+static void test_exact_last_line(void)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/e.log", dir);
+	struct crilog l;
+	CHECK(crilog_open(&l, path) == 0, "open");
+	crilog_feed(&l, STREAM_STDOUT, "one\nno newline", 14);
+	crilog_finish(&l, 'P');
+	crilog_close(&l);
+	struct parsed p;
+	parse_log(path, &p);
+	CHECK(p.bad == 0, "bad records");
+	CHECK(text_is(&p.text[0], "one\nno newline", 14), "stdout text must end without a newline");
+	CHECK(p.records[0] == 2 && p.partials[0] == 1, "want one F and one P record, got %d records, %d partial",
+	      p.records[0], p.partials[0]);
 	parsed_free(&p);
 }
 
@@ -168,6 +187,7 @@ int main(void)
 		return 1;
 	}
 	test_lines_and_partial_last_line();
+	test_exact_last_line();
 	test_long_lines();
 	test_reopen();
 	test_disk_full_is_reported();

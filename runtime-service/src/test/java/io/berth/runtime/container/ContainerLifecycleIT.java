@@ -119,6 +119,9 @@ class ContainerLifecycleIT {
         assertEquals("out\n", new String(r.stdout(), StandardCharsets.UTF_8));
         assertEquals("err\n", new String(r.stderr(), StandardCharsets.UTF_8));
         assertEquals(5, r.exitCode());
+        // Output without a final newline comes back byte for byte, as the process wrote it.
+        ExecResult exact = w.containers.execSync(c.id(), List.of("printf", "a\\nno newline"), 10);
+        assertEquals("a\nno newline", new String(exact.stdout(), StandardCharsets.UTF_8));
         assertThrows(DeadlineExceededException.class, () -> w.containers.execSync(c.id(),
                 List.of("sh", "-c", "sleep 777 & sleep 778"), 1));
         ExecResult ps = w.containers.execSync(c.id(), List.of("ps", "-o", "args"), 10);
