@@ -1,6 +1,10 @@
 package io.berth.runtime.server;
 
+import io.berth.cri.v1.RuntimeServiceGrpc;
 import io.grpc.BindableService;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
@@ -16,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The CRI gRPC server on its unix socket (Netty epoll). Handlers run on
- * virtual threads because most of them block on processes and disk.
+ * virtual threads because most of them block on processes and disk; the few
+ * that only read memory ({@link #ON_LOOP}) run on the event loop itself, since
+ * the kubelet polls them constantly and two thread hand-offs per call cost
+ * more than the call (milliseconds each when the node's cores are busy).
  * One event-loop thread accepts and serves every connection: a node has one
  * kubelet (plus an occasional crictl), gRPC parses and handles each call on
  * the executor, not on the loop, and every extra platform thread costs the
@@ -35,6 +44,16 @@ public final class GrpcServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcServer.class);
     /** The kubelet's own client limit; ListContainers on a busy node gets large. */
     private static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    /**
+     * Calls answered from in-memory records without locks, disk or processes.
+     * Anything that may wait must stay off this list: it would stall every call.
+     */
+    static final Set<String> ON_LOOP = Set.of(
+            RuntimeServiceGrpc.getVersionMethod().getFullMethodName(),
+            RuntimeServiceGrpc.getPodSandboxStatusMethod().getFullMethodName(),
+            RuntimeServiceGrpc.getListPodSandboxMethod().getFullMethodName(),
+            RuntimeServiceGrpc.getContainerStatusMethod().getFullMethodName(),
+            RuntimeServiceGrpc.getListContainersMethod().getFullMethodName());
 
     private final Path socket;
     private final Server server;
@@ -67,7 +86,13 @@ public final class GrpcServer implements AutoCloseable {
                 .channelType(EpollServerDomainSocketChannel.class)
                 .bossEventLoopGroup(loop)
                 .workerEventLoopGroup(loop)
-                .executor(executor)
+                .directExecutor()
+                .callExecutor(new ServerCallExecutorSupplier() {
+                    @Override
+                    public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+                        return ON_LOOP.contains(call.getMethodDescriptor().getFullMethodName()) ? null : executor;
+                    }
+                })
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES);
         services.forEach(s -> builder.addService(ServerInterceptors.intercept(s, interceptor)));
         GrpcServer server = new GrpcServer(socket, builder.build(), guard, loop, executor);

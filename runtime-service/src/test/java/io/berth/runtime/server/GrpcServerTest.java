@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.berth.cri.v1.RuntimeServiceGrpc;
+import io.berth.cri.v1.StatusRequest;
+import io.berth.cri.v1.StatusResponse;
 import io.berth.cri.v1.VersionRequest;
 import io.berth.cri.v1.VersionResponse;
 import io.berth.runtime.grpc.ErrorMappingInterceptor;
@@ -61,6 +63,30 @@ class GrpcServerTest {
                     .version(VersionRequest.getDefaultInstance()).getRuntimeName();
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** In-memory reads run on the event loop; a call that may block gets a virtual thread. */
+    @Test
+    void onlyInMemoryCallsRunOnTheEventLoop() throws Exception {
+        Path socket = dir.resolve("run/threads.sock");
+        ServiceRouter service = ServiceRouter.builder(RuntimeServiceGrpc.getServiceDescriptor())
+                .unary(RuntimeServiceGrpc.getVersionMethod(),
+                        r -> VersionResponse.newBuilder().setRuntimeName(Thread.currentThread().getName()).build())
+                .unary(RuntimeServiceGrpc.getStatusMethod(), r -> StatusResponse.newBuilder()
+                        .putInfo("virtual", Boolean.toString(Thread.currentThread().isVirtual())).build())
+                .build();
+        GrpcServer server = GrpcServer.start(socket, List.of(service), new ErrorMappingInterceptor(RpcRecorder.NONE));
+        ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toFile()))
+                .channelType(EpollDomainSocketChannel.class).eventLoopGroup(CLIENT_LOOP).usePlaintext().build();
+        try {
+            var stub = RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+            String versionThread = stub.version(VersionRequest.getDefaultInstance()).getRuntimeName();
+            assertTrue(versionThread.startsWith("berth-grpc"), versionThread);
+            assertEquals("true", stub.status(StatusRequest.getDefaultInstance()).getInfoOrThrow("virtual"));
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            server.shutdown(Duration.ofSeconds(2));
         }
     }
 
