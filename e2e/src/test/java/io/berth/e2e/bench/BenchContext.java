@@ -19,6 +19,8 @@ import io.berth.cri.v1.ImageServiceGrpc;
 import io.berth.cri.v1.RuntimeServiceGrpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -33,7 +35,12 @@ import java.util.function.Supplier;
 final class BenchContext {
 
     /** Exits on SIGTERM at once: `wait` is interrupted by the trapped signal, unlike a foreground sleep. */
-    static final List<String> SLEEP_COMMAND = List.of("/bin/sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait");
+    /**
+     * Says "ready" once its TERM trap is set: as PID 1 of its namespace, sh ignores
+     * SIGTERM until then, and a stop in that window waits out the whole timeout.
+     */
+    static final List<String> SLEEP_COMMAND = List.of("/bin/sh", "-c",
+            "trap 'exit 0' TERM; echo ready; sleep 3600 & wait");
 
     /**
      * What the kubelet sends for a pod without shareProcessNamespace: its own
@@ -113,6 +120,26 @@ final class BenchContext {
                         .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
                                 LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(NAMESPACES))))
                 .build();
+    }
+
+    /** Waits (untimed) until the sleeper's log says its trap is set; see {@link #SLEEP_COMMAND}. */
+    static void awaitReady(PodSandboxConfig pod, CreateContainerRequest created) {
+        Path log = Path.of(pod.getLogDirectory(), created.getConfig().getLogPath());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (Files.exists(log) && Files.readString(log).contains(" ready")) {
+                    return;
+                }
+                Thread.sleep(1);
+            } catch (IOException e) {
+                // The runtime may be rotating or creating it; look again.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("container log " + log + " never said ready");
     }
 
     void pull(String image) {

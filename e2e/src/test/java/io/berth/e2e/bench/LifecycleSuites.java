@@ -2,6 +2,7 @@ package io.berth.e2e.bench;
 
 import io.berth.cri.v1.ContainerState;
 import io.berth.cri.v1.ContainerStatusRequest;
+import io.berth.cri.v1.CreateContainerRequest;
 import io.berth.cri.v1.PodSandboxConfig;
 import io.berth.cri.v1.PodSandboxStatusRequest;
 import io.berth.cri.v1.RemoveContainerRequest;
@@ -46,12 +47,14 @@ final class LifecycleSuites {
                 .getPodSandboxId();
         try {
             for (int i = 0; i < n; i++) {
+                CreateContainerRequest request = ctx.sleeper(podId, pod);
                 String id = time(measured, "CreateContainer",
-                        () -> ctx.rt().createContainer(ctx.sleeper(podId, pod)).getContainerId());
+                        () -> ctx.rt().createContainer(request).getContainerId());
                 time(measured, "StartContainer", () -> ctx.rt().startContainer(
                         StartContainerRequest.newBuilder().setContainerId(id).build()));
                 time(measured, "ContainerStatus", () -> ctx.rt().containerStatus(
                         ContainerStatusRequest.newBuilder().setContainerId(id).build()));
+                BenchContext.awaitReady(pod, request);
                 time(measured, "StopContainer", () -> ctx.rt().stopContainer(
                         StopContainerRequest.newBuilder().setContainerId(id).setTimeout(10).build()));
                 time(measured, "RemoveContainer", () -> ctx.rt().removeContainer(
