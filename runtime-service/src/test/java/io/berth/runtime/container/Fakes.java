@@ -157,11 +157,6 @@ final class Fakes {
         public void update(String id, byte[] json) {
             calls.add("update " + id.substring(0, 6));
         }
-
-        @Override
-        public boolean recursiveReadOnlyMounts() {
-            return false;
-        }
     }
 
     /** Starts fake processes in {@link Runtime}; exec runs {@code execBehaviour}. */

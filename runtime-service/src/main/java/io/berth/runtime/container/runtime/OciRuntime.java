@@ -39,7 +39,4 @@ public interface OciRuntime {
 
     /** {@code update --resources -}: applies an OCI LinuxResources JSON to a live container. */
     void update(String id, byte[] linuxResourcesJson) throws IOException;
-
-    /** Whether the runtime supports recursive read-only mounts ("rro"), per {@code runtime features}. */
-    boolean recursiveReadOnlyMounts();
 }

@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * An OCI runtime with runc's command line (runc, crun and youki share it):
- * {@code BIN [global args] kill|delete|state|update|features ...}.
+ * {@code BIN [global args] kill|delete|state|update ...}.
  */
 public final class RuncRuntime implements OciRuntime {
 
@@ -26,7 +26,6 @@ public final class RuncRuntime implements OciRuntime {
     private final String binary;
     private final List<String> globalArgs;
     private final CommandRunner commands;
-    private volatile Boolean rro;
 
     public RuncRuntime(String handler, String binary, List<String> globalArgs, CommandRunner commands) {
         this.handler = handler;
@@ -93,34 +92,6 @@ public final class RuncRuntime implements OciRuntime {
         CommandResult r = commands.run(new Command(argv, java.util.Map.of(), false, linuxResourcesJson, TIMEOUT, null));
         if (!r.ok()) {
             throw new InternalException(binary + " update " + id + " failed: " + text(r));
-        }
-    }
-
-    @Override
-    public boolean recursiveReadOnlyMounts() {
-        Boolean known = rro;
-        if (known == null) {
-            known = probeRro();
-            rro = known;
-        }
-        return known;
-    }
-
-    /** {@code features} appeared in runc 1.1; a runtime without it is assumed not to have rro. */
-    private boolean probeRro() {
-        try {
-            CommandResult r = run(List.of("features"));
-            if (!r.ok()) {
-                return false;
-            }
-            for (JsonNode o : JSON.readTree(r.stdout()).path("mountOptions")) {
-                if ("rro".equals(o.asText())) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (IOException | RuntimeException e) {
-            return false;
         }
     }
 
