@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * The images Berth has, one JSON record per image under {@code <dir>/<hex>.json},
  * each written atomically. A name ({@code repo:tag} or {@code repo@digest})
  * belongs to at most one image: pulling a tag that moved takes the name from
- * the image that had it. Thread-safe; every method is short and synchronized,
- * so the store is never held across network or disk-heavy work.
+ * the image that had it. Thread-safe: writers are synchronized and hold the
+ * store only for their own record writes, never across network or
+ * disk-heavy work; readers lock nothing and see each write whole or not at all.
  */
 public final class ImageStore {
 
@@ -33,8 +34,12 @@ public final class ImageStore {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Path dir;
-    private final Map<String, ImageRecord> byId = new HashMap<>();
-    private final Map<String, String> idByName = new HashMap<>();
+    /**
+     * Readers take this without locking, so ImageStatus and ListImages never
+     * wait behind a writer's disk writes; writers (synchronized, one at a
+     * time) change a copy and replace it whole when they finish.
+     */
+    private volatile State state = State.EMPTY;
 
     private ImageStore(Path dir) {
         this.dir = dir;
@@ -86,29 +91,35 @@ public final class ImageStore {
 
     /** Adds an image or merges names into the one with the same id, and persists every change. */
     public synchronized ImageRecord put(ImageRecord incoming) throws IOException {
-        ImageRecord existing = byId.get(incoming.id());
-        ImageRecord merged = existing == null ? incoming : existing.mergedWith(incoming);
-        Map<String, List<String>> stolen = new HashMap<>();
-        for (String name : merged.names()) {
-            String owner = idByName.get(name);
-            if (owner != null && !owner.equals(merged.id())) {
-                stolen.computeIfAbsent(owner, k -> new ArrayList<>()).add(name);
+        Draft d = new Draft(state);
+        try {
+            ImageRecord existing = d.byId.get(incoming.id());
+            ImageRecord merged = existing == null ? incoming : existing.mergedWith(incoming);
+            Map<String, List<String>> stolen = new HashMap<>();
+            for (String name : merged.names()) {
+                String owner = d.idByName.get(name);
+                if (owner != null && !owner.equals(merged.id())) {
+                    stolen.computeIfAbsent(owner, k -> new ArrayList<>()).add(name);
+                }
             }
+            write(d, merged);
+            for (var e : stolen.entrySet()) {
+                write(d, d.byId.get(e.getKey()).withoutNames(e.getValue()));
+            }
+            return merged;
+        } finally {
+            // What reached the disk is what readers see, even when a later write failed.
+            state = d.freeze();
         }
-        write(merged);
-        for (var e : stolen.entrySet()) {
-            write(byId.get(e.getKey()).withoutNames(e.getValue()));
-        }
-        return merged;
     }
 
-    private void write(ImageRecord r) throws IOException {
+    private void write(Draft d, ImageRecord r) throws IOException {
         AtomicFiles.write(file(r.id()), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(r));
-        ImageRecord old = byId.put(r.id(), r);
+        ImageRecord old = d.byId.put(r.id(), r);
         if (old != null) {
-            old.names().forEach(n -> idByName.remove(n, r.id()));
+            old.names().forEach(n -> d.idByName.remove(n, r.id()));
         }
-        r.names().forEach(n -> idByName.put(n, r.id()));
+        r.names().forEach(n -> d.idByName.put(n, r.id()));
     }
 
     private Path file(String id) {
@@ -117,11 +128,20 @@ public final class ImageStore {
 
     /** Removes the image with all its names; false when there was none. */
     public synchronized boolean remove(String id) throws IOException {
-        ImageRecord r = byId.remove(id);
+        Draft d = new Draft(state);
+        try {
+            return remove(d, id);
+        } finally {
+            state = d.freeze();
+        }
+    }
+
+    private boolean remove(Draft d, String id) throws IOException {
+        ImageRecord r = d.byId.remove(id);
         if (r == null) {
             return false;
         }
-        r.names().forEach(n -> idByName.remove(n, id));
+        r.names().forEach(n -> d.idByName.remove(n, id));
         Files.deleteIfExists(file(id));
         AtomicFiles.syncDirectory(dir);
         return true;
@@ -129,19 +149,25 @@ public final class ImageStore {
 
     /** Drops records that fail {@code keep}, e.g. ones whose content is gone. */
     public synchronized List<ImageRecord> retainOnly(Predicate<ImageRecord> keep) throws IOException {
-        List<ImageRecord> dropped = byId.values().stream().filter(keep.negate()).toList();
-        for (ImageRecord r : dropped) {
-            remove(r.id());
+        Draft d = new Draft(state);
+        try {
+            List<ImageRecord> dropped = d.byId.values().stream().filter(keep.negate()).toList();
+            for (ImageRecord r : dropped) {
+                remove(d, r.id());
+            }
+            return dropped;
+        } finally {
+            state = d.freeze();
         }
-        return dropped;
     }
 
-    public synchronized Optional<ImageRecord> get(String id) {
-        return Optional.ofNullable(byId.get(id));
+    public Optional<ImageRecord> get(String id) {
+        return Optional.ofNullable(state.byId().get(id));
     }
 
-    public synchronized List<ImageRecord> list() {
-        return byId.values().stream().sorted(Comparator.comparing(ImageRecord::id)).toList();
+    /** Every image, ordered by id. */
+    public List<ImageRecord> list() {
+        return state.sorted();
     }
 
     /**
@@ -150,12 +176,14 @@ public final class ImageStore {
      * pulled under, normalised ({@code busybox} finds {@code docker.io/library/busybox:latest}).
      * A malformed reference is InvalidArgument.
      */
-    public synchronized Optional<ImageRecord> resolve(String text) {
+    public Optional<ImageRecord> resolve(String text) {
+        // One snapshot for every lookup below, so the name and id maps agree.
+        State s = state;
         if (Digest.isDigest(text)) {
-            return get(text);
+            return Optional.ofNullable(s.byId().get(text));
         }
         if (text.matches("[0-9a-f]{1,64}")) {
-            List<ImageRecord> hits = byId.values().stream()
+            List<ImageRecord> hits = s.sorted().stream()
                     .filter(r -> Digest.parse(r.id()).hex().startsWith(text)).toList();
             if (hits.size() == 1) {
                 return Optional.of(hits.getFirst());
@@ -165,6 +193,29 @@ public final class ImageStore {
             }
         }
         String name = ImageReference.parse(text).toString();
-        return Optional.ofNullable(idByName.get(name)).map(byId::get);
+        return Optional.ofNullable(s.idByName().get(name)).map(s.byId()::get);
+    }
+
+    /** The maps readers see; never changed once published. */
+    private record State(Map<String, ImageRecord> byId, Map<String, String> idByName, List<ImageRecord> sorted) {
+
+        static final State EMPTY = new State(Map.of(), Map.of(), List.of());
+    }
+
+    /** A writer's private copy of the maps, published as a new {@link State} when the write ends. */
+    private static final class Draft {
+
+        final Map<String, ImageRecord> byId;
+        final Map<String, String> idByName;
+
+        Draft(State from) {
+            byId = new HashMap<>(from.byId());
+            idByName = new HashMap<>(from.idByName());
+        }
+
+        State freeze() {
+            return new State(Map.copyOf(byId), Map.copyOf(idByName),
+                    byId.values().stream().sorted(Comparator.comparing(ImageRecord::id)).toList());
+        }
     }
 }
