@@ -1,5 +1,6 @@
 package io.berth.runtime.server;
 
+import io.berth.cri.v1.ImageServiceGrpc;
 import io.berth.cri.v1.RuntimeServiceGrpc;
 import io.grpc.BindableService;
 import io.grpc.Metadata;
@@ -53,7 +54,10 @@ public final class GrpcServer implements AutoCloseable {
             RuntimeServiceGrpc.getPodSandboxStatusMethod().getFullMethodName(),
             RuntimeServiceGrpc.getListPodSandboxMethod().getFullMethodName(),
             RuntimeServiceGrpc.getContainerStatusMethod().getFullMethodName(),
-            RuntimeServiceGrpc.getListContainersMethod().getFullMethodName());
+            RuntimeServiceGrpc.getListContainersMethod().getFullMethodName(),
+            // ImageStore readers lock nothing (writers publish whole snapshots). ImageStatus stays off:
+            // a verbose one reads the image config, up to 4 MiB, from disk.
+            ImageServiceGrpc.getListImagesMethod().getFullMethodName());
 
     private final Path socket;
     private final Server server;

@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.berth.cri.v1.Image;
+import io.berth.cri.v1.ImageServiceGrpc;
+import io.berth.cri.v1.ImageSpec;
+import io.berth.cri.v1.ImageStatusRequest;
+import io.berth.cri.v1.ImageStatusResponse;
+import io.berth.cri.v1.ListImagesRequest;
+import io.berth.cri.v1.ListImagesResponse;
 import io.berth.cri.v1.RuntimeServiceGrpc;
 import io.berth.cri.v1.StatusRequest;
 import io.berth.cri.v1.StatusResponse;
@@ -55,9 +62,13 @@ class GrpcServerTest {
         return GrpcServer.start(socket, List.of(service), new ErrorMappingInterceptor(RpcRecorder.NONE));
     }
 
-    private static String version(Path socket) throws InterruptedException {
-        ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toFile()))
+    private static ManagedChannel channel(Path socket) {
+        return NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toFile()))
                 .channelType(EpollDomainSocketChannel.class).eventLoopGroup(CLIENT_LOOP).usePlaintext().build();
+    }
+
+    private static String version(Path socket) throws InterruptedException {
+        ManagedChannel channel = channel(socket);
         try {
             return RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
                     .version(VersionRequest.getDefaultInstance()).getRuntimeName();
@@ -77,13 +88,37 @@ class GrpcServerTest {
                         .putInfo("virtual", Boolean.toString(Thread.currentThread().isVirtual())).build())
                 .build();
         GrpcServer server = GrpcServer.start(socket, List.of(service), new ErrorMappingInterceptor(RpcRecorder.NONE));
-        ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toFile()))
-                .channelType(EpollDomainSocketChannel.class).eventLoopGroup(CLIENT_LOOP).usePlaintext().build();
+        ManagedChannel channel = channel(socket);
         try {
             var stub = RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
             String versionThread = stub.version(VersionRequest.getDefaultInstance()).getRuntimeName();
             assertTrue(versionThread.startsWith("berth-grpc"), versionThread);
             assertEquals("true", stub.status(StatusRequest.getDefaultInstance()).getInfoOrThrow("virtual"));
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            server.shutdown(Duration.ofSeconds(2));
+        }
+    }
+
+    /** ListImages reads a lock-free snapshot; ImageStatus may read a config blob from disk when verbose. */
+    @Test
+    void listImagesRunsOnTheEventLoopAndImageStatusDoesNot() throws Exception {
+        Path socket = dir.resolve("run/images.sock");
+        ServiceRouter service = ServiceRouter.builder(ImageServiceGrpc.getServiceDescriptor())
+                .unary(ImageServiceGrpc.getListImagesMethod(), r -> ListImagesResponse.newBuilder()
+                        .addImages(Image.newBuilder().setId(Thread.currentThread().getName())).build())
+                .unary(ImageServiceGrpc.getImageStatusMethod(), r -> ImageStatusResponse.newBuilder()
+                        .putInfo("virtual", Boolean.toString(Thread.currentThread().isVirtual())).build())
+                .build();
+        GrpcServer server = GrpcServer.start(socket, List.of(service), new ErrorMappingInterceptor(RpcRecorder.NONE));
+        ManagedChannel channel = channel(socket);
+        try {
+            var stub = ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+            String listThread = stub.listImages(ListImagesRequest.getDefaultInstance()).getImages(0).getId();
+            assertTrue(listThread.startsWith("berth-grpc"), listThread);
+            ImageStatusRequest status = ImageStatusRequest.newBuilder()
+                    .setImage(ImageSpec.newBuilder().setImage("busybox")).build();
+            assertEquals("true", stub.imageStatus(status).getInfoOrThrow("virtual"));
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             server.shutdown(Duration.ofSeconds(2));
