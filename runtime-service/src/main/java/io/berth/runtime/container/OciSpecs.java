@@ -5,8 +5,11 @@ import io.berth.runtime.oci.HostPropagation;
 import io.berth.runtime.oci.OciSpecGenerator;
 import io.berth.runtime.oci.ProbedRuntimes;
 import io.berth.runtime.oci.SpecInput;
+import io.berth.runtime.oci.UserResolver;
 import io.berth.runtime.sandbox.Sandbox;
 import io.berth.runtime.sandbox.SandboxNamespaces;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link ContainerSpecs} through the one generator, io.berth.runtime.oci's
@@ -16,10 +19,17 @@ import io.berth.runtime.sandbox.SandboxNamespaces;
  */
 public final class OciSpecs implements ContainerSpecs {
 
+    private static final int MAX_CACHED_IMAGES = 256;
+
     private final OciSpecGenerator generator = new OciSpecGenerator();
     private final HostPropagation propagation = new HostPropagation();
     private final SpecInput.HostFacts host;
     private final ProbedRuntimes runtimes;
+    /**
+     * Each image's passwd and group, read once: a new container's rootfs is the image's
+     * layers under an empty upper, and the image id (config digest) pins those layers.
+     */
+    private final Map<String, UserResolver> usersByImage = new ConcurrentHashMap<>();
 
     /** Every handler gets the runtime features {@code host} carries (tests with one runtime). */
     public OciSpecs(SpecInput.HostFacts host) {
@@ -44,9 +54,19 @@ public final class OciSpecs implements ContainerSpecs {
                         image.env(), image.workingDir(), image.user()),
                 r.rootfs(), r.cgroupsPath(), namespaces(r), new SpecInput.PodFilePaths(s.resolvConfPath(),
                 s.hostnamePath(), s.hostsPath()), hostFor(s.runtimeHandler()));
-        byte[] json = generator.configJson(in);
+        byte[] json = generator.configJson(in, users(r));
         propagation.prepare(r.config());
         return json;
+    }
+
+    private UserResolver users(Request r) {
+        if (r.imageId() == null || r.imageId().isEmpty()) {
+            return UserResolver.forRootfs(r.rootfs());
+        }
+        if (usersByImage.size() > MAX_CACHED_IMAGES) {
+            usersByImage.clear();
+        }
+        return usersByImage.computeIfAbsent(r.imageId(), k -> UserResolver.forRootfs(r.rootfs()));
     }
 
     SpecInput.HostFacts hostFor(String handler) {

@@ -34,20 +34,29 @@ public final class OciSpecGenerator {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public byte[] configJson(SpecInput in) {
+        return configJson(in, UserResolver.forRootfs(in.rootfs()));
+    }
+
+    /** @param users the rootfs's passwd and group, already read (a caller may keep them per image) */
+    public byte[] configJson(SpecInput in, UserResolver users) {
         try {
-            return JSON.writeValueAsBytes(generate(in));
+            return JSON.writeValueAsBytes(generate(in, users));
         } catch (JsonProcessingException e) {
             throw new InternalException("cannot serialise the OCI spec of container " + in.containerId(), e);
         }
     }
 
     public ObjectNode generate(SpecInput in) {
+        return generate(in, UserResolver.forRootfs(in.rootfs()));
+    }
+
+    ObjectNode generate(SpecInput in, UserResolver users) {
         ContainerConfig c = in.config();
         LinuxContainerSecurityContext sc = c.getLinux().getSecurityContext();
         ObjectNode spec = F.objectNode();
         spec.put("ociVersion", OCI_VERSION);
         UserNamespaceSpec.Mappings userns = UserNamespaceSpec.forContainer(in);
-        ObjectNode process = ProcessSpec.build(in, UserResolver.forRootfs(in.rootfs()));
+        ObjectNode process = ProcessSpec.build(in, users);
         spec.set("process", process);
         ObjectNode root = spec.putObject("root");
         root.put("path", in.rootfs().toString());
