@@ -1,7 +1,10 @@
 package io.berth.runtime.container;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.berth.common.error.InternalException;
 import io.berth.common.error.InvalidArgumentException;
 import io.berth.common.error.NotFoundException;
@@ -137,12 +140,42 @@ final class ContainerCreator {
     /** The identity the generated spec runs the process as, for ContainerStatus.user. */
     static Container.RunAs userOf(String id, byte[] spec) {
         try {
-            JsonNode u = JSON.readTree(spec).path("process").path("user");
+            JsonNode u = processUser(spec);
             List<Long> groups = new ArrayList<>();
             u.path("additionalGids").forEach(g -> groups.add(g.asLong()));
             return new Container.RunAs(u.path("uid").asLong(0), u.path("gid").asLong(0), groups);
         } catch (IOException e) {
             throw new InternalException("the spec generated for container " + id + " is not JSON", e);
         }
+    }
+
+    /**
+     * process.user, read by streaming: the generator writes process near the top, so
+     * this skips the rest of the spec (mounts, seccomp) instead of building its tree.
+     */
+    private static JsonNode processUser(byte[] spec) throws IOException {
+        try (JsonParser p = JSON.createParser(spec)) {
+            JsonNode user = field(p, "process") ? (field(p, "user") ? p.readValueAsTree() : null) : null;
+            return user == null ? MissingNode.getInstance() : user;
+        }
+    }
+
+    /** Advances {@code p} to the value of {@code name} in the object it is at (or about to enter). */
+    private static boolean field(JsonParser p, String name) throws IOException {
+        if (p.currentToken() == null) {
+            p.nextToken();
+        }
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            return false;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            p.nextToken();
+            if (f.equals(name)) {
+                return true;
+            }
+            p.skipChildren();
+        }
+        return false;
     }
 }
