@@ -48,6 +48,8 @@ public final class GrpcServer implements AutoCloseable {
     /**
      * Calls answered from in-memory records without locks, disk or processes.
      * Anything that may wait must stay off this list: it would stall every call.
+     * One bounded exception: a verbose ContainerStatus (crictl inspect, never the
+     * kubelet) reads the container's own config.json, a few KiB berthd wrote.
      */
     static final Set<String> ON_LOOP = Set.of(
             RuntimeServiceGrpc.getVersionMethod().getFullMethodName(),
