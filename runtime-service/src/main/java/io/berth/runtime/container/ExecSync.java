@@ -1,8 +1,5 @@
 package io.berth.runtime.container;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.berth.common.error.DeadlineExceededException;
 import io.berth.common.error.InternalException;
 import io.berth.common.error.InvalidArgumentException;
@@ -36,7 +33,6 @@ final class ExecSync {
     private static final long LOG_CAP = 2 * OUTPUT_CAP + (4L << 20);
     private static final Duration NO_TIMEOUT_WAIT = Duration.ofHours(24);
     private static final Duration GRACE = Duration.ofSeconds(10);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ContainerDeps deps;
 
@@ -55,7 +51,7 @@ final class ExecSync {
         Path log = l.execDir().resolve(execId + ".log");
         try {
             Files.createDirectories(l.execDir());
-            writeProcess(c, cmd, processJson);
+            ExecProcessFile.write(c.id(), l.configJson(c.id()), cmd, false, processJson);
             OciRuntime rt = deps.runtimes().forHandler(c.runtimeHandler());
             Duration timeout = timeoutSeconds > 0 ? Duration.ofSeconds(timeoutSeconds) : null;
             ShimConfig cfg = ShimConfig.exec(c.id(), processJson, log, l.exitFile(execId), l.socket(execId))
@@ -89,18 +85,6 @@ final class ExecSync {
         } catch (ExecutionException e) {
             throw new IOException("waiting for the exec's exit file", e.getCause());
         }
-    }
-
-    private void writeProcess(Container c, List<String> cmd, Path target) throws IOException {
-        ObjectNode process = (ObjectNode) JSON.readTree(deps.layout().configJson(c.id()).toFile()).get("process");
-        if (process == null) {
-            throw new InternalException("config.json of container " + c.id() + " has no process");
-        }
-        process.put("terminal", false);
-        process.remove("consoleSize");
-        ArrayNode args = process.putArray("args");
-        cmd.forEach(args::add);
-        Files.write(target, JSON.writeValueAsBytes(process));
     }
 
     private static ExecResult read(Container c, Path log, int exitCode) throws IOException {

@@ -1,5 +1,6 @@
 package io.berth.runtime.stream.runtime;
 
+import io.berth.runtime.container.ExecProcessFile;
 import io.berth.runtime.store.IdGenerator;
 import io.berth.runtime.stream.ExecStreamRequest;
 import io.berth.runtime.stream.StdioOptions;

@@ -1,5 +1,6 @@
 package io.berth.runtime.stream.runtime;
 
+import io.berth.runtime.container.ExecProcessFile;
 import io.berth.runtime.shim.AttachClient;
 import io.berth.runtime.shim.ShimConfig;
 import io.berth.runtime.shim.ShimExit;

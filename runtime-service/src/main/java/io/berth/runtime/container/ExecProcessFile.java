@@ -1,4 +1,4 @@
-package io.berth.runtime.stream.runtime;
+package io.berth.runtime.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,17 +13,16 @@ import java.util.List;
 /**
  * The OCI process.json of an exec: the container's own process settings (env,
  * user, cwd, capabilities, ...) with another command, so an exec'd process is
- * confined like the container's. ExecSync in the container package builds the
- * same document for its non-terminal case; this one also handles a terminal.
+ * confined like the container's. Shared by ExecSync and the streaming exec.
  */
-final class ExecProcessFile {
+public final class ExecProcessFile {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ExecProcessFile() {
     }
 
-    static void write(String containerId, Path configJson, List<String> cmd, boolean terminal, Path target)
+    public static void write(String containerId, Path configJson, List<String> cmd, boolean terminal, Path target)
             throws IOException {
         JsonNode node = JSON.readTree(configJson.toFile()).get("process");
         if (!(node instanceof ObjectNode process)) {
