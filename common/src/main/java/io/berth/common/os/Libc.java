@@ -345,6 +345,124 @@ public final class Libc {
         }
     }
 
+    // The new mount API (Linux 5.2+; mount_setattr 5.12+; overlay "lowerdir+" 6.8+), added for
+    // idmapped rootfs layers and volumes in user-namespaced pods, and for overlay mounts whose
+    // layer list is passed one fsconfig call per layer instead of one page of mount options.
+    private static final long SYS_OPEN_TREE = 428;
+    private static final long SYS_MOVE_MOUNT = 429;
+    private static final long SYS_FSOPEN = 430;
+    private static final long SYS_FSCONFIG = 431;
+    private static final long SYS_FSMOUNT = 432;
+    private static final long SYS_MOUNT_SETATTR = 442;
+    public static final int OPEN_TREE_CLONE = 1;
+    public static final int AT_RECURSIVE = 0x8000;
+    private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int MOVE_MOUNT_F_EMPTY_PATH = 0x4;
+    private static final int FSOPEN_CLOEXEC = 1;
+    private static final int FSMOUNT_CLOEXEC = 1;
+    private static final int FSCONFIG_SET_STRING = 1;
+    private static final int FSCONFIG_SET_FD = 5;
+    private static final int FSCONFIG_CMD_CREATE = 6;
+    private static final long MOUNT_ATTR_IDMAP = 0x00100000;
+    /** struct mount_attr: attr_set, attr_clr, propagation, userns_fd (u64 each). */
+    private static final long MOUNT_ATTR_SIZE = 32;
+    private static final MethodHandle SYSCALL6 = LINKER.downcallHandle(LIBC.find("syscall").orElseThrow(),
+            FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG, LONG), ERRNO,
+            Linker.Option.firstVariadicArg(1));
+
+    /**
+     * open_tree(2) with OPEN_TREE_CLONE: a detached copy of the mount at {@code path}
+     * (with {@code recursive}, of its submounts too), close-on-exec. Closing the fd
+     * before it is attached anywhere unmounts the copy.
+     */
+    public static int openTreeClone(String path, boolean recursive) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            long flags = OPEN_TREE_CLONE | O_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
+            long fd = (long) invoke(SYSCALL6, st, SYS_OPEN_TREE, (long) AT_FDCWD, a.allocateFrom(path).address(),
+                    flags, 0L, 0L);
+            check(fd < 0 ? -1 : 0, st, "open_tree", path);
+            return (int) fd;
+        }
+    }
+
+    /**
+     * mount_setattr(2) with MOUNT_ATTR_IDMAP on a detached mount: files show the ids
+     * that the user namespace {@code usernsFd} maps their on-disk ids to.
+     */
+    public static void mountSetattrIdmap(int mountFd, int usernsFd, boolean recursive) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            MemorySegment attr = a.allocate(MOUNT_ATTR_SIZE, 8);
+            attr.set(LONG, 0, MOUNT_ATTR_IDMAP);
+            attr.set(LONG, 24, usernsFd);
+            long flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
+            long rc = (long) invoke(SYSCALL6, st, SYS_MOUNT_SETATTR, (long) mountFd, a.allocateFrom("").address(),
+                    flags, attr.address(), MOUNT_ATTR_SIZE);
+            check(rc < 0 ? -1 : 0, st, "mount_setattr", "fd " + mountFd);
+        }
+    }
+
+    /** fsopen(2): a filesystem context for {@code fstype}, close-on-exec. */
+    public static int fsopen(String fstype) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            long fd = (long) invoke(SYSCALL6, st, SYS_FSOPEN, a.allocateFrom(fstype).address(),
+                    (long) FSOPEN_CLOEXEC, 0L, 0L, 0L);
+            check(fd < 0 ? -1 : 0, st, "fsopen", fstype);
+            return (int) fd;
+        }
+    }
+
+    /** fsconfig(2) FSCONFIG_SET_STRING: one option, e.g. "lowerdir+" with one absolute path. */
+    public static void fsconfigString(int fsFd, String key, String value) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            long rc = (long) invoke(SYSCALL6, st, SYS_FSCONFIG, (long) fsFd, (long) FSCONFIG_SET_STRING,
+                    a.allocateFrom(key).address(), a.allocateFrom(value).address(), 0L);
+            check(rc < 0 ? -1 : 0, st, "fsconfig", key + "=" + value);
+        }
+    }
+
+    /** fsconfig(2) FSCONFIG_SET_FD: an option whose value is an open file, e.g. a detached mount. */
+    public static void fsconfigFd(int fsFd, String key, int valueFd) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            long rc = (long) invoke(SYSCALL6, st, SYS_FSCONFIG, (long) fsFd, (long) FSCONFIG_SET_FD,
+                    a.allocateFrom(key).address(), 0L, (long) valueFd);
+            check(rc < 0 ? -1 : 0, st, "fsconfig", key + "=fd " + valueFd);
+        }
+    }
+
+    /** fsconfig(2) FSCONFIG_CMD_CREATE: builds the superblock from the options given so far. */
+    public static void fsconfigCreate(int fsFd) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            long rc = (long) invoke(SYSCALL6, st, SYS_FSCONFIG, (long) fsFd, (long) FSCONFIG_CMD_CREATE, 0L, 0L, 0L);
+            check(rc < 0 ? -1 : 0, st, "fsconfig", "create");
+        }
+    }
+
+    /** fsmount(2): a detached mount of the created superblock, close-on-exec. */
+    public static int fsmount(int fsFd) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            long fd = (long) invoke(SYSCALL6, st, SYS_FSMOUNT, (long) fsFd, (long) FSMOUNT_CLOEXEC, 0L, 0L, 0L);
+            check(fd < 0 ? -1 : 0, st, "fsmount", "fd " + fsFd);
+            return (int) fd;
+        }
+    }
+
+    /** move_mount(2): attaches the detached mount {@code mountFd} at {@code target}. */
+    public static void moveMount(int mountFd, String target) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            long rc = (long) invoke(SYSCALL6, st, SYS_MOVE_MOUNT, (long) mountFd, a.allocateFrom("").address(),
+                    (long) AT_FDCWD, a.allocateFrom(target).address(), (long) MOVE_MOUNT_F_EMPTY_PATH);
+            check(rc < 0 ? -1 : 0, st, "move_mount", target);
+        }
+    }
+
     public static String strerror(int errno) {
         try {
             MemorySegment p = (MemorySegment) STRERROR.invokeExact(errno);

@@ -52,8 +52,64 @@ class OverlayMountIT {
         return s;
     }
 
+    /** How a test mounts: the new mount API where the kernel has it, and the one-page fallback. */
+    private interface Mounter {
+        void mount(OverlayMount m, Path target) throws IOException;
+    }
+
     @Test
-    void hundredLayerChainMountsWithWhiteoutsAndOpaqueDirectories() throws IOException {
+    void hundredLayerChainMountsLayerByLayer() throws IOException {
+        assertTrue(OverlayMount.layerByLayerSupported(), "this kernel (6.8+) takes lowerdir+");
+        hundredLayerChain(OverlayMount::mount);
+    }
+
+    @Test
+    void hundredLayerChainMountsThroughOnePageOfOptions() throws IOException {
+        hundredLayerChain(OverlayMount::mountByOptions);
+    }
+
+    /**
+     * Container root (host id {@code HOST_ROOT} through a user namespace the test makes) sees the image's
+     * root-owned files as its own; the upper directory is not idmapped, so what berthd writes keeps its ids.
+     */
+    @Test
+    void idmappedLayersShowTheMappedOwner() throws IOException, InterruptedException {
+        OverlaySnapshotter s = chain(3);
+        long hostRoot = 300_000 + new java.util.Random().nextInt(1000) * 65_536L;
+        Process holder = new ProcessBuilder("unshare", "--user", "sh", "-c", "read x").start();
+        Path merged = Files.createDirectory(tmp.resolve("idmapped"));
+        try {
+            Path ns = Path.of("/proc/" + holder.pid() + "/ns/user");
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (Files.readSymbolicLink(ns).equals(Files.readSymbolicLink(Path.of("/proc/self/ns/user")))) {
+                assertTrue(System.nanoTime() < deadline, "unshare --user did not run");
+                Thread.sleep(1);
+            }
+            Files.writeString(Path.of("/proc/" + holder.pid() + "/uid_map"), "0 " + hostRoot + " 65536");
+            Files.writeString(Path.of("/proc/" + holder.pid() + "/gid_map"), "0 " + hostRoot + " 65536");
+            new OverlayMount(s.snapshotsDir(), s.lowerDirs(OverlaySnapshotterIT.chain(3)),
+                    Files.createDirectory(tmp.resolve("iup")), Files.createDirectory(tmp.resolve("iwork")))
+                    .mountIdmapped(merged, ns);
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+        try {
+            // The overlay keeps the idmapped layers after the namespace's last process is gone.
+            assertEquals((int) hostRoot, Files.getAttribute(merged.resolve("top"), "unix:uid"));
+            assertEquals((int) hostRoot, Files.getAttribute(merged.resolve("shared"), "unix:gid"));
+            assertEquals("written by 3", Files.readString(merged.resolve("top")));
+            Files.writeString(merged.resolve("new"), "x");
+            assertEquals(0, Files.getAttribute(tmp.resolve("iup/new"), "unix:uid"));
+            // The snapshot itself is untouched: still root's on disk.
+            assertEquals(0, Files.getAttribute(s.lowerDirs(OverlaySnapshotterIT.chain(3)).getFirst().resolve("top"),
+                    "unix:uid"));
+        } finally {
+            OverlayMount.unmount(merged);
+        }
+        assertEquals(List.of(), names(merged));
+    }
+
+    private void hundredLayerChain(Mounter how) throws IOException {
         OverlaySnapshotter s = chain(LAYERS);
         List<Path> lowers = s.lowerDirs(OverlaySnapshotterIT.chain(LAYERS));
         assertEquals(LAYERS, lowers.size());
@@ -62,7 +118,7 @@ class OverlayMountIT {
         assertTrue(m.options().startsWith("lowerdir=100/fs:99/fs:"), m.options());
         Path merged = Files.createDirectory(tmp.resolve("merged"));
         Path cwd = Files.readSymbolicLink(Path.of("/proc/thread-self/cwd"));
-        m.mount(merged);
+        how.mount(m, merged);
         try {
             // The mount thread changed only its own working directory.
             assertEquals(cwd, Files.readSymbolicLink(Path.of("/proc/thread-self/cwd")));
