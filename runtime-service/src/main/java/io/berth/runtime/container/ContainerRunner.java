@@ -1,6 +1,7 @@
 package io.berth.runtime.container;
 
 import io.berth.common.error.BerthException;
+import io.berth.common.error.FailedPreconditionException;
 import io.berth.common.error.InternalException;
 import io.berth.runtime.container.rootfs.RootfsMounter;
 import io.berth.runtime.container.runtime.OciRuntime;
@@ -44,9 +45,15 @@ final class ContainerRunner {
     /** StartContainer: only from CREATED (api.proto); a failed start leaves the container EXITED with the reason. */
     void start(Container c) {
         c.state().require(c.state().canStart(), c.id(), "start");
-        Sandbox sandbox = deps.sandboxes().apply(c.sandboxId()).orElseThrow(() -> new io.berth.common.error
-                .FailedPreconditionException("cannot start container " + c.id() + ": its pod sandbox "
-                + c.sandboxId() + " is gone"));
+        Sandbox sandbox = deps.sandboxes().apply(c.sandboxId()).orElseThrow(() -> new FailedPreconditionException(
+                "cannot start container " + c.id() + ": its pod sandbox " + c.sandboxId() + " is gone"));
+        // A stopped pod's namespaces are unpinned (after a reboot they never existed): the
+        // runtime's own error would name a missing /run/netns path, not the reason. Checked
+        // before anything runs, so the container stays CREATED and removable, as in containerd.
+        if (!sandbox.state().canCreateContainers()) {
+            throw new FailedPreconditionException("cannot start container " + c.id() + ": its pod sandbox "
+                    + sandbox.id() + " is " + sandbox.state() + " (stopped)");
+        }
         OciRuntime runtime = deps.runtimes().forHandler(c.runtimeHandler());
         ShimProcess p;
         long startedAt;

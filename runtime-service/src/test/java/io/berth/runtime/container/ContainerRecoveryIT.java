@@ -2,9 +2,12 @@ package io.berth.runtime.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.berth.common.error.FailedPreconditionException;
 import io.berth.runtime.sandbox.Sandbox;
+import io.berth.runtime.sandbox.SandboxState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,8 +66,9 @@ class ContainerRecoveryIT {
     }
 
     @Test
-    void afterARebootRecordsAreExitedAndRemovable() throws Exception {
+    void afterARebootRecordsAreExitedOrCreatedAndRemovable() throws Exception {
         Container c = w.run(pod, "boot", "sleep 1000");
+        Container created = w.create(pod, w.container("never", "exit 0"));
         // A reboot: every process dies, /run is empty, mounts are gone.
         for (long pid : w.processesOfThisWorld()) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
@@ -80,10 +84,21 @@ class ContainerRecoveryIT {
         Container after = w.containers.require(c.id());
         assertEquals(ContainerState.EXITED, after.state());
         assertEquals(ContainerRecovery.LOST, after.exit().reason());
+        // As containerd keeps a container without a task CREATED; its pod is NOTREADY
+        // now, so a start fails on that, naming both, before any runtime runs.
+        assertEquals(SandboxState.NOTREADY, w.sandboxes.require(pod.id()).state());
+        assertEquals(ContainerState.CREATED, w.containers.require(created.id()).state());
+        FailedPreconditionException e = assertThrows(FailedPreconditionException.class,
+                () -> w.containers.start(created.id()));
+        assertTrue(e.getMessage().contains(created.id()) && e.getMessage().contains(pod.id()), e.getMessage());
+        assertEquals(ContainerState.CREATED, w.containers.require(created.id()).state());
+        w.containers.remove(created.id());
         w.containers.remove(c.id());
         assertEquals(List.of(), w.containers.list(ContainerService.Filter.ALL));
         w.containers.awaitTeardowns(java.time.Duration.ofSeconds(30)); // the bundle goes in the background
         assertTrue(!Files.exists(w.containers.deps().layout().bundle(c.id())));
+        assertTrue(!Files.exists(w.containers.deps().layout().bundle(created.id())));
+        assertEquals(List.of(), w.containerMounts());
     }
 
     @Test

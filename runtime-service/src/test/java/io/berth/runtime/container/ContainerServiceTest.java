@@ -98,6 +98,20 @@ class ContainerServiceTest {
     }
 
     @Test
+    void startInAStoppedPodIsFailedPreconditionNamingBothAndRunsNothing() {
+        Container c = f.create("web");
+        f.sandboxes.put(Fixture.POD, Fakes.sandbox(Fixture.POD, SandboxState.NOTREADY));
+        FailedPreconditionException e = assertThrows(FailedPreconditionException.class,
+                () -> f.service.start(c.id()));
+        assertTrue(e.getMessage().contains(c.id()) && e.getMessage().contains(Fixture.POD)
+                && e.getMessage().contains("NOTREADY"), e.getMessage());
+        assertEquals(List.of(), f.shims.started, "no shim, no runtime");
+        assertEquals(ContainerState.CREATED, f.service.require(c.id()).state(), "still CREATED, as in containerd");
+        f.service.remove(c.id());
+        assertThrows(NotFoundException.class, () -> f.service.require(c.id()));
+    }
+
+    @Test
     void aFailedStartLeavesTheContainerExitedWithTheRuntimesMessage() {
         Container c = f.create("web");
         f.shims.failStart = "invalid memory limit";
