@@ -13,7 +13,8 @@ import javax.net.ssl.SSLContext;
 /**
  * {@link RegistryTransport} on {@code java.net.http}. HTTPS trusts the
  * system CA bundle ({@link SystemTrust}); plain HTTP uses HTTP/1.1 so no h2c
- * upgrade is tried.
+ * upgrade is tried. Blob bodies take {@link StreamingHttp} instead, with the
+ * same trust.
  */
 public final class JdkHttpTransport implements RegistryTransport {
 
@@ -23,6 +24,7 @@ public final class JdkHttpTransport implements RegistryTransport {
 
     private final HttpClient https;
     private final HttpClient http;
+    private final StreamingHttp blobs;
 
     /** Trusts the system CA bundle when there is one, else the JDK's defaults. */
     public JdkHttpTransport() throws IOException {
@@ -38,8 +40,20 @@ public final class JdkHttpTransport implements RegistryTransport {
             b.sslContext(tls);
         }
         this.https = b.build();
+        this.blobs = new StreamingHttp(tls, CONNECT_TIMEOUT);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    @Override
+    public Response sendForStream(Request request) throws IOException, InterruptedException {
+        if (!"GET".equals(request.method()) || request.body() != null) {
+            return send(request);
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException(); // a cancelled pull opens nothing more
+        }
+        return blobs.get(request.uri(), request.headers(), request.timeout());
     }
 
     @Override

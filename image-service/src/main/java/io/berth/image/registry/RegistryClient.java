@@ -105,7 +105,7 @@ public final class RegistryClient {
     private FetchedContent fetchManifest(Request q, String reference, Digest expected)
             throws IOException, InterruptedException {
         URI uri = q.endpoint().uri(q.ref().path(), "manifests/" + reference);
-        try (RegistryTransport.Response r = exchange(q, uri, Map.of("Accept", MediaTypes.MANIFEST_ACCEPT))) {
+        try (RegistryTransport.Response r = exchange(q, uri, Map.of("Accept", MediaTypes.MANIFEST_ACCEPT), false)) {
             if (r.status() == 404) {
                 throw new NotFoundException("manifest " + reference + " of " + q.ref().repository()
                         + " not found at " + q.endpoint());
@@ -147,7 +147,7 @@ public final class RegistryClient {
     public RegistryTransport.Response openBlob(RegistryEndpoint ep, ImageReference ref, Credentials creds,
             Digest digest, Duration timeout) throws IOException, InterruptedException {
         Request q = new Request(ep, ref, creds, timeout);
-        RegistryTransport.Response r = exchange(q, ep.uri(ref.path(), "blobs/" + digest), Map.of());
+        RegistryTransport.Response r = exchange(q, ep.uri(ref.path(), "blobs/" + digest), Map.of(), true);
         if (r.status() == 404) {
             r.close();
             throw new NotFoundException("blob " + digest + " of " + ref.repository() + " not found at " + ep);
@@ -168,7 +168,8 @@ public final class RegistryClient {
         }
     }
 
-    private RegistryTransport.Response exchange(Request q, URI uri, Map<String, String> extraHeaders)
+    /** @param stream whether the body is a blob, read once in big reads */
+    private RegistryTransport.Response exchange(Request q, URI uri, Map<String, String> extraHeaders, boolean stream)
             throws IOException, InterruptedException {
         RegistryEndpoint ep = q.endpoint();
         String repo = q.ref().path();
@@ -177,13 +178,13 @@ public final class RegistryClient {
         if (authorization != null) {
             headers.put("Authorization", authorization);
         }
-        RegistryTransport.Response r = transport.send(RegistryTransport.Request.get(uri, headers, q.timeout()));
+        RegistryTransport.Response r = send(RegistryTransport.Request.get(uri, headers, q.timeout()), stream);
         if (r.status() == 401 && q.creds().registryToken() == null) {
             List<String> challenges = r.headers("WWW-Authenticate");
             r.close();
             auth.invalidate(ep, repo, q.creds());
             headers.put("Authorization", auth.authorize(ep, repo, q.creds(), challenges, q.timeout()));
-            r = transport.send(RegistryTransport.Request.get(uri, headers, q.timeout()));
+            r = send(RegistryTransport.Request.get(uri, headers, q.timeout()), stream);
         }
         if (r.status() == 401 || r.status() == 403) {
             int status = r.status();
@@ -192,13 +193,18 @@ public final class RegistryClient {
             throw RegistryAuth.denied(ep, repo, "HTTP " + status + (q.creds().isAnonymous()
                     ? " without credentials" : " with the given credentials"));
         }
-        return followRedirects(r, uri, headers, q.timeout());
+        return followRedirects(r, uri, headers, q.timeout(), stream);
+    }
+
+    private RegistryTransport.Response send(RegistryTransport.Request request, boolean stream)
+            throws IOException, InterruptedException {
+        return stream ? transport.sendForStream(request) : transport.send(request);
     }
 
     // Redirects are followed by hand so the Authorization header, meant for
     // the registry, is never sent to the storage host a blob redirects to.
     private RegistryTransport.Response followRedirects(RegistryTransport.Response r, URI uri,
-            Map<String, String> headers, Duration timeout) throws IOException, InterruptedException {
+            Map<String, String> headers, Duration timeout, boolean stream) throws IOException, InterruptedException {
         Map<String, String> h = new HashMap<>(headers);
         for (int hop = 0; isRedirect(r.status()) && hop < MAX_REDIRECTS; hop++) {
             String location = r.header("Location").orElse(null);
@@ -211,7 +217,7 @@ public final class RegistryClient {
                 h.remove("Authorization");
             }
             uri = next;
-            r = transport.send(RegistryTransport.Request.get(uri, h, timeout));
+            r = send(RegistryTransport.Request.get(uri, h, timeout), stream);
         }
         return r;
     }

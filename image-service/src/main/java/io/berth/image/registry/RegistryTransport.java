@@ -24,6 +24,15 @@ public interface RegistryTransport {
     Response send(Request request) throws IOException, InterruptedException;
 
     /**
+     * Like {@link #send}, for a large body that is read once, front to back,
+     * in big reads (a blob). An implementation may take a leaner path for
+     * these than for small exchanges; the default is {@link #send}.
+     */
+    default Response sendForStream(Request request) throws IOException, InterruptedException {
+        return send(request);
+    }
+
+    /**
      * @param timeout how long to wait for the response headers
      */
     record Request(String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout) {

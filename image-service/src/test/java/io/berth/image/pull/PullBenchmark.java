@@ -17,9 +17,10 @@ import java.util.Random;
  * roots and prints MB/s. Run it with image-service/bench/pull-bench.sh, as
  * root (the snapshotter creates device nodes and sets owners).
  *
- * <p>Arguments: {@code [layers=10] [mbPerLayer=22] [runs=3] [dropCaches=true]}.
- * Layer content is half random and half repetitive text, so gzip has work
- * to do in both directions, in 100 files per layer.
+ * <p>Arguments: {@code [layers=10] [mbPerLayer=22] [runs=3] [dropCaches=true] [filesPerLayer=100]
+ * [randomOnly=false]}. Layer content is half random and half repetitive text, so gzip has work
+ * to do in both directions; with randomOnly it is all random, like dev/bench's big image
+ * ({@code 12 19 5 false 2 true} comes close to that image: 230 MB in 12 layers of 2 files).
  */
 public final class PullBenchmark {
 
@@ -31,9 +32,11 @@ public final class PullBenchmark {
         int mbPerLayer = args.length > 1 ? Integer.parseInt(args[1]) : 22;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         boolean dropCaches = args.length <= 3 || Boolean.parseBoolean(args[3]);
+        int files = args.length > 4 ? Integer.parseInt(args[4]) : 100;
+        boolean randomOnly = args.length > 5 && Boolean.parseBoolean(args[5]);
         Path work = Files.createTempDirectory("berth-pull-bench-");
         try (RegistryServer registry = RegistryServer.start(work.resolve("registry"))) {
-            TestImage image = build(layers, mbPerLayer);
+            TestImage image = build(layers, mbPerLayer, files, randomOnly);
             long compressed = image.layers().stream().mapToLong(l -> l.blob().bytes().length).sum();
             long start = System.nanoTime();
             new RegistryPusher(registry.uri(), null, null).push("bench/big", "v1", image);
@@ -68,10 +71,9 @@ public final class PullBenchmark {
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    private static TestImage build(int layers, int mbPerLayer) {
+    private static TestImage build(int layers, int mbPerLayer, int files, boolean randomOnly) {
         TestImage.Builder b = TestImage.builder();
         Random random = new Random(42);
-        int files = 100;
         int fileSize = mbPerLayer * 1_000_000 / files;
         for (int l = 0; l < layers; l++) {
             TarBuilder tar = new TarBuilder().dir("data" + l);
@@ -79,7 +81,7 @@ public final class PullBenchmark {
                 byte[] data = new byte[fileSize];
                 random.nextBytes(data);
                 byte[] text = ("layer " + l + " file " + f + " of the Berth pull benchmark\n").getBytes();
-                for (int i = fileSize / 2; i < fileSize; i++) {
+                for (int i = randomOnly ? fileSize : fileSize / 2; i < fileSize; i++) {
                     data[i] = text[i % text.length];
                 }
                 tar.file("data" + l + "/f" + f, data, TarBuilder.Meta.of(0644));

@@ -1,5 +1,6 @@
 package io.berth.image.registry;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,12 +14,14 @@ import io.berth.image.testing.RegistryServer;
 import io.berth.image.testing.TestCertificates;
 import io.berth.image.testing.TestImage;
 import io.berth.image.testing.TestImages;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,11 +56,26 @@ class RegistryTlsIT {
             assertEquals(image.config().digest(), trusting.fetchConfig(r.endpoint(), ref, Credentials.ANONYMOUS,
                     r.parsed().config(), t).digest());
 
+            // Layer blobs take the streaming client: the same trust, and the host checked too.
+            TestImage.Layer layer = image.layers().getFirst();
+            Descriptor d = r.parsed().layers().getFirst();
+            try (RegistryTransport.Response blob = trusting.openBlob(r.endpoint(), ref, Credentials.ANONYMOUS,
+                    d.digest(), t)) {
+                assertArrayEquals(layer.blob().bytes(), blob.body().readAllBytes());
+            }
+            RegistryEndpoint byName = new RegistryEndpoint(
+                    URI.create("https://localhost:" + registry.uri().getPort()), true);
+            assertThrows(SSLHandshakeException.class,
+                    () -> trusting.openBlob(byName, ref, Credentials.ANONYMOUS, d.digest(), t).close(),
+                    "the certificate names 127.0.0.1 only");
+
             RegistryClient system = new RegistryClient(new JdkHttpTransport(), new RegistryHosts(cfg),
                     Clock.systemUTC());
             UnavailableException e = assertThrows(UnavailableException.class,
                     () -> system.resolve(ref, Credentials.ANONYMOUS, amd64, t));
             assertTrue(e.getMessage().contains(registry.hostPort()), e.getMessage());
+            assertThrows(SSLHandshakeException.class,
+                    () -> system.openBlob(r.endpoint(), ref, Credentials.ANONYMOUS, d.digest(), t).close());
         }
     }
 }
