@@ -56,12 +56,7 @@ public final class NetnsManager {
      * @throws java.nio.file.FileAlreadyExistsException when the pin exists
      */
     public Path create(Path pin) throws IOException {
-        ensurePinDir();
-        try {
-            Files.createFile(pin);
-        } catch (FileAlreadyExistsException e) {
-            throw new FileAlreadyExistsException(pin.toString(), null, "network namespace pin already exists");
-        }
+        createPinFile(pin);
         try {
             NetnsThreads.onPlatformThread("netns-create", () -> {
                 Libc.unshare(Libc.CLONE_NEWNET);
@@ -73,6 +68,31 @@ public final class NetnsManager {
             throw e;
         }
         return pin;
+    }
+
+    /**
+     * Pins an existing network namespace ({@code source}, e.g. /proc/PID/ns/net
+     * of a process that made it inside a pod's user namespace) at {@code pin}.
+     * On failure nothing is left.
+     */
+    public Path adopt(Path pin, Path source) throws IOException {
+        createPinFile(pin);
+        try {
+            Libc.mount(source.toString(), pin.toString(), "none", Libc.MS_BIND, null);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(pin);
+            throw e;
+        }
+        return pin;
+    }
+
+    private void createPinFile(Path pin) throws IOException {
+        ensurePinDir();
+        try {
+            Files.createFile(pin);
+        } catch (FileAlreadyExistsException e) {
+            throw new FileAlreadyExistsException(pin.toString(), null, "network namespace pin already exists");
+        }
     }
 
     /** Unmounts and removes a pin. Missing or already unmounted is fine (idempotent). */

@@ -86,7 +86,7 @@ final class ContainerCreator {
             Files.createDirectories(l.work(id));
             rb.add("rootfs mount", () -> deps.rootfs().unmount(l.rootfs(id)));
             deps.rootfs().mount(new RootfsMounter.Request(image.snapshotsBase(), image.lowerDirs(), l.upper(id),
-                    l.work(id), l.rootfs(id)));
+                    l.work(id), l.rootfs(id), RootfsMounter.Idmap.of(sandbox)));
             String cgroupsPath = deps.cgroups().ociCgroupsPath(sandbox.cgroup(), id);
             byte[] spec = deps.specs().configJson(new ContainerSpecs.Request(id, config, sandbox, image.config(),
                     image.id(), config.getImage().getImage(), l.rootfs(id), cgroupsPath, targetPidNs.apply(config)));

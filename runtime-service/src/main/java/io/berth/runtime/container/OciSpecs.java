@@ -90,6 +90,6 @@ public final class OciSpecs implements ContainerSpecs {
         } else if (NamespaceMode.POD.name().equals(mode) && ns.infra() != null) {
             pidPath = ns.infra().pidNamespacePath();
         }
-        return new SpecInput.NamespacePlan(ns.netns(), ns.ipc(), ns.uts(), pidPath, hostPid, ns.shm());
+        return new SpecInput.NamespacePlan(ns.netns(), ns.ipc(), ns.uts(), pidPath, hostPid, ns.shm(), ns.user());
     }
 }

@@ -66,7 +66,8 @@ public final class OciSpecGenerator {
 
         ObjectNode linux = spec.putObject("linux");
         namespaces(in, linux.putArray("namespaces"), userns != null);
-        if (userns != null) {
+        if (userns != null && (in.namespaces().usernsPath() == null
+                || in.host().runtime().needsMappingsToJoinUserns())) {
             UserNamespaceSpec.putMappings(linux, "uidMappings", List.of(userns.uid()));
             UserNamespaceSpec.putMappings(linux, "gidMappings", List.of(userns.gid()));
         }

@@ -6,6 +6,7 @@ import io.berth.common.exec.Command;
 import io.berth.common.exec.CommandResult;
 import io.berth.common.exec.CommandRunner;
 import io.berth.cri.v1.RuntimeHandlerFeatures;
+import io.berth.image.snapshot.OverlayMount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,11 +49,18 @@ public record RuntimeFeatures(String runtime, String version, Set<String> mountO
         mountOptions = Set.copyOf(mountOptions);
     }
 
-    /** What the kernel itself allows, independent of the runtime. */
+    /**
+     * What the kernel itself allows, independent of the runtime.
+     *
+     * @param userNamespaces user namespaces are on, and a pod's can be given its rootfs: overlayfs
+     *                       takes idmapped layers one by one ("lowerdir+", see OverlayMount), which
+     *                       is how berth shows the image's files as the pod root's
+     */
     public record Kernel(KernelVersion version, boolean userNamespaces) {
 
         public static Kernel running() {
-            boolean userns = Files.exists(Path.of("/proc/self/ns/user")) && maxUserNamespaces() > 0;
+            boolean userns = Files.exists(Path.of("/proc/self/ns/user")) && maxUserNamespaces() > 0
+                    && OverlayMount.layerByLayerSupported();
             return new Kernel(KernelVersion.running(), userns);
         }
 
@@ -130,19 +138,33 @@ public record RuntimeFeatures(String runtime, String version, Set<String> mountO
     }
 
     /**
-     * Status.runtime_handlers[].features. user_namespaces stays false even
-     * when {@link #userNamespacedPods()} holds: the kubelet then sends every
-     * hostUsers=false pod here, and berth does not yet give the container's
-     * root its rootfs (the image layers stay owned by host root, so a root
-     * process in the pod cannot write /etc or /var). Claiming it would be
-     * claiming a feature the node lacks; crictl users can still ask for POD
-     * user namespaces and get them where the runtime can.
+     * Status.runtime_handlers[].features. user_namespaces is claimed only
+     * when a hostUsers=false pod really runs here: the runtime joins the
+     * pod's user namespace, the kernel idmaps its rootfs, and its volumes can
+     * be idmapped. The kubelet sends every such pod to a handler that claims it.
      */
     public RuntimeHandlerFeatures toCri() {
         return RuntimeHandlerFeatures.newBuilder()
                 .setRecursiveReadOnlyMounts(recursiveReadOnlyMounts)
-                .setUserNamespaces(false)
+                .setUserNamespaces(userNamespacedPods())
                 .build();
+    }
+
+    /**
+     * Whether the spec must carry the uid/gid mappings of a user namespace it
+     * joins by path. runc before 1.2 computes the container's host ids from
+     * them (and fails without); runc 1.2+ reads them from the namespace and
+     * warns that a later version will refuse both at once. Any other runtime
+     * gets them, as the runtime spec allows.
+     */
+    public boolean needsMappingsToJoinUserns() {
+        boolean runc = Path.of(runtime.isEmpty() ? "x" : runtime).getFileName().toString().contains("runc");
+        java.util.regex.Matcher v = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+        if (!runc || !v.find()) {
+            return true;
+        }
+        int major = Integer.parseInt(v.group(1));
+        return major < 1 || (major == 1 && Integer.parseInt(v.group(2)) < 2);
     }
 
     /** The best idmap mount option the runtime names: "ridmap" suits our rbind volumes. */

@@ -77,36 +77,40 @@ public final class UserNamespaceSpec {
     }
 
     /**
-     * The container's user namespace: its own userns_options when the kubelet
-     * set them, else the pod's (both carry the same value from the kubelet).
-     * A POD request on a runtime or kernel without user namespaces fails here,
-     * before anything is created.
+     * The container's user namespace: the pod's (userns_options POD), which
+     * the sandbox made and pinned with the pod's net, IPC and UTS namespaces
+     * inside it (a bundle with no pod namespaces at all gets a new one). The kubelet copies the pod's options into each container; a
+     * container asking for another mapping than its pod's is refused, as is a
+     * runtime or kernel without user namespaces, before anything is created.
      */
     static Mappings forContainer(SpecInput in) {
         var own = in.config().getLinux().getSecurityContext().getNamespaceOptions();
         var pod = in.podConfig().getLinux().getSecurityContext().getNamespaceOptions();
-        Mappings m;
+        Mappings podMappings = pod.hasUsernsOptions()
+                ? validate(pod.getUsernsOptions(), "pod security_context.namespace_options.userns_options") : null;
+        Mappings m = podMappings;
         if (own.hasUsernsOptions()) {
             m = validate(own.getUsernsOptions(), "security_context.namespace_options.userns_options");
-        } else if (pod.hasUsernsOptions()) {
-            m = validate(pod.getUsernsOptions(), "pod security_context.namespace_options.userns_options");
-        } else {
+            if (m != null && podMappings != null && !m.equals(podMappings)) {
+                throw new InvalidArgumentException("security_context.namespace_options.userns_options: a container "
+                        + "joins its pod's user namespace, so its mapping must be the pod's (" + podMappings + ")");
+            }
+        }
+        if (m == null) {
             return null;
         }
         RuntimeFeatures rt = in.host().runtime();
-        if (m != null && !rt.userNamespaces()) {
+        if (!rt.userNamespaces()) {
             throw new InvalidArgumentException("userns_options mode POD: OCI runtime "
                     + (rt.runtime().isEmpty() ? "(unprobed)" : rt.runtime()) + " on kernel " + rt.kernel()
                     + " cannot run user namespaces");
         }
         SpecInput.NamespacePlan plan = in.namespaces();
-        if (m != null && (plan.netns() != null || plan.ipc() != null)) {
-            // Measured on this node (ContainerSecurityIT): mqueue and sysfs cannot be mounted from a user
-            // namespace that does not own the IPC and network namespaces, and the image's files, owned by
-            // host root, cannot take the pod's mount targets. Failing here leaves nothing behind.
-            throw new FailedPreconditionException("userns_options mode POD: not supported in pods yet (berth "
-                    + "pins the pod's network and IPC namespaces outside its user namespace, and the rootfs is "
-                    + "owned by host root)");
+        if (plan.usernsPath() == null && (plan.netns() != null || plan.ipc() != null)) {
+            // Without the pod's own user namespace its pinned net and IPC namespaces belong to the host's,
+            // where runc cannot mount sysfs or mqueue for the container's root (measured with runc 1.1.5).
+            throw new FailedPreconditionException("userns_options mode POD: pod sandbox " + in.sandboxId()
+                    + " has no user namespace of its own (it was created without userns_options)");
         }
         return m;
     }

@@ -29,6 +29,11 @@ public final class CniSandboxNetworking implements SandboxNetworking {
     }
 
     @Override
+    public void adoptNetns(String sandboxId, long pid) throws IOException {
+        netns.adopt(netns.pathFor(sandboxId), Path.of("/proc", Long.toString(pid), "ns", "net"));
+    }
+
+    @Override
     public void removeNetns(String sandboxId) throws IOException {
         netns.remove(netns.pathFor(sandboxId));
     }

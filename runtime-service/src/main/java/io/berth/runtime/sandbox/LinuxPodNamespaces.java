@@ -71,6 +71,47 @@ public final class LinuxPodNamespaces implements PodNamespaces {
         }
     }
 
+    @Override
+    public void adoptPinned(AdoptRequest req) throws IOException {
+        Map<NamespaceKind, Path> pins = new java.util.EnumMap<>(NamespaceKind.class);
+        if (req.user() != null) {
+            pins.put(NamespaceKind.USER, req.user());
+        }
+        if (req.ipc() != null) {
+            pins.put(NamespaceKind.IPC, req.ipc());
+        }
+        if (req.uts() != null) {
+            pins.put(NamespaceKind.UTS, req.uts());
+        }
+        try {
+            for (Map.Entry<NamespaceKind, Path> e : pins.entrySet()) {
+                Path pin = e.getValue();
+                Files.createDirectories(pin.getParent());
+                Files.write(pin, new byte[0], StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Libc.mount("/proc/" + req.pid() + "/ns/" + e.getKey().procName(), pin.toString(), "none",
+                        Libc.MS_BIND, null);
+            }
+            if (req.uts() != null && req.hostname() != null && !req.hostname().isEmpty()) {
+                // Host root may enter a UTS namespace that a child user namespace owns; a thread may
+                // (unlike a user namespace, which no multi-threaded process can enter).
+                onFreshThread("pod-ns-hostname", () -> {
+                    Libc.setns(req.uts().toString(), Libc.CLONE_NEWUTS);
+                    Libc.sethostname(req.hostname());
+                    return null;
+                });
+            }
+        } catch (IOException | RuntimeException e) {
+            for (Path p : pins.values()) {
+                try {
+                    unpin(p);
+                } catch (IOException undo) {
+                    e.addSuppressed(undo);
+                }
+            }
+            throw e;
+        }
+    }
+
     private static void bind(NamespaceKind kind, Path pin) throws ErrnoException {
         // thread-self, not self: only this thread moved to the new namespace.
         Libc.mount("/proc/thread-self/ns/" + kind.procName(), pin.toString(), "none", Libc.MS_BIND, null);

@@ -6,7 +6,9 @@ import io.berth.common.os.Libc;
 public enum NamespaceKind {
     NET(Libc.CLONE_NEWNET, "net"),
     IPC(Libc.CLONE_NEWIPC, "ipc"),
-    UTS(Libc.CLONE_NEWUTS, "uts");
+    UTS(Libc.CLONE_NEWUTS, "uts"),
+    /** Pinned only for userns_options POD pods; berthd never enters it (a JVM cannot). */
+    USER(Libc.CLONE_NEWUSER, "user");
 
     private final int cloneFlag;
     private final String procName;

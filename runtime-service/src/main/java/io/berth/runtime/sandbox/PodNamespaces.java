@@ -26,6 +26,19 @@ public interface PodNamespaces {
      */
     void createPinned(PinRequest request) throws IOException;
 
+    /**
+     * What to pin of a running process's namespaces (a user-namespaced pod's
+     * infra, which made them): each non-null pin gets that process's namespace
+     * of its kind.
+     *
+     * @param hostname set inside the process's UTS namespace; ignored without {@code uts}
+     */
+    record AdoptRequest(long pid, Path user, Path ipc, Path uts, String hostname) {
+    }
+
+    /** Pins the process's namespaces and sets the hostname. On failure nothing of it is left pinned. */
+    void adoptPinned(AdoptRequest request) throws IOException;
+
     /** Unmounts and deletes a pin. A missing pin is fine (idempotent). */
     void unpin(Path pin) throws IOException;
 

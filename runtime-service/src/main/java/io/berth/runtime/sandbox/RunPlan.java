@@ -4,6 +4,7 @@ import io.berth.common.error.InvalidArgumentException;
 import io.berth.cri.v1.NamespaceMode;
 import io.berth.cri.v1.NamespaceOption;
 import io.berth.cri.v1.PodSandboxConfig;
+import io.berth.runtime.oci.UserNamespaceSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,12 @@ import java.util.Set;
  *
  * @param hostname the pod's hostname, "" for host-network pods (they keep the node's)
  * @param sysctls  the pod's sysctls grouped by namespace (SysctlPolicy)
+ * @param userns   the pod's user namespace mapping (userns_options POD), null for the host's
  */
 public record RunPlan(SandboxMetadata metadata, String runtimeHandler, boolean hostNetwork, boolean hostIpc,
                       String pidMode, String hostname, Map<NamespaceKind, Map<String, String>> sysctls,
-                      List<io.berth.cni.PortMapping> portMappings, PodSandboxConfig config) {
+                      List<io.berth.cni.PortMapping> portMappings, PodSandboxConfig config,
+                      UserNamespaceSpec.Mappings userns) {
 
     /** Linux limits a hostname to 64 bytes (HOST_NAME_MAX). */
     static final int HOST_NAME_MAX = 64;
@@ -42,15 +45,32 @@ public record RunPlan(SandboxMetadata metadata, String runtimeHandler, boolean h
             throw new InvalidArgumentException("pod sandbox " + md.reservedName() + ": unknown namespace mode in "
                     + ns);
         }
-        if (ns.hasUsernsOptions()) {
-            // Refused here, before anything exists; the container side checks the handler's runtime can do it.
-            io.berth.runtime.oci.UserNamespaceSpec.validate(ns.getUsernsOptions(),
-                    "pod sandbox " + md.reservedName() + ": namespace_options.userns_options");
-        }
+        UserNamespaceSpec.Mappings userns = userns(ns, md);
         var sysctls = SysctlPolicy.plan(config.getLinux().getSysctlsMap(), hostNet, hostIpc);
         PodFiles.validate(config.getDnsConfig());
         return new RunPlan(md, handler, hostNet, hostIpc, ns.getPid().name(), hostname(config, md, hostNet),
-                sysctls, ports(config, md), config);
+                sysctls, ports(config, md), config, userns);
+    }
+
+    /**
+     * Refused here, before anything exists. A pod with its own user namespace
+     * cannot use the node's network, IPC or PID namespace: those belong to the
+     * host's user namespace, where the pod's root may not mount sysfs, mqueue or
+     * proc (the kubelet refuses hostUsers=false with any of them too).
+     */
+    private static UserNamespaceSpec.Mappings userns(NamespaceOption ns, SandboxMetadata md) {
+        if (!ns.hasUsernsOptions()) {
+            return null;
+        }
+        String field = "pod sandbox " + md.reservedName() + ": namespace_options.userns_options";
+        UserNamespaceSpec.Mappings m = UserNamespaceSpec.validate(ns.getUsernsOptions(), field);
+        if (m != null && (ns.getNetwork() == NamespaceMode.NODE || ns.getIpc() == NamespaceMode.NODE
+                || ns.getPid() == NamespaceMode.NODE)) {
+            throw new InvalidArgumentException(field + ": mode POD cannot be combined with the node's network, "
+                    + "IPC or PID namespace (network " + ns.getNetwork() + ", ipc " + ns.getIpc() + ", pid "
+                    + ns.getPid() + ")");
+        }
+        return m;
     }
 
     /** Whether the pod gets an infra process as PID 1 of a shared PID namespace. */

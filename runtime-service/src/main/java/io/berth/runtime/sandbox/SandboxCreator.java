@@ -67,12 +67,15 @@ final class SandboxCreator {
         // power loss the node reboots, and a reboot leaves nothing in the state dir to undo.
         store.create(planned(id, plan), false);
         Sandbox rec = store.get(id).orElseThrow();
+        // A pod's own user namespace comes first: its net, IPC and UTS namespaces are made inside it.
+        InfraProcess userns = plan.userns() == null ? null : startUserNamespace(rec, plan, rb);
         // The network (netns, CNI ADD: the slow part) comes up while this thread makes the rest;
         // the two branches share nothing but the rollback.
-        Branch<SandboxNetwork> network = Branch.start("run-net-" + id.substring(0, 12), () -> network(rec, plan, rb));
+        Branch<SandboxNetwork> network = Branch.start("run-net-" + id.substring(0, 12),
+                () -> network(rec, plan, userns, rb));
         Sandbox local;
         try {
-            local = local(rec, plan, rb);
+            local = local(rec, plan, userns, rb);
         } catch (RuntimeException e) {
             // Wait for the other branch, so that its undo steps are registered before the rollback runs.
             RuntimeException other = network.failure();
@@ -86,24 +89,33 @@ final class SandboxCreator {
             throw failed;
         }
         SandboxNetwork net = network.result();
+        if (userns != null && !plan.sharedPid()) {
+            // It only made the namespaces, which live on in their pins.
+            step(rec, "stop the user namespace's first process", () -> deps.infra().stop(userns));
+        }
         step(rec, "write resolv.conf, hostname and hosts", () -> writeFiles(rec, plan, net, rb));
         Sandbox ready = local.withNetwork(net).withState(SandboxState.READY);
         // Synced: after a power loss the pod must still be known, NOTREADY and removable.
         return store.update(id, r -> ready, true);
     }
 
-    /** Cgroup, IPC/UTS pins, IPC sysctls, infra process. */
-    private Sandbox local(Sandbox rec, RunPlan plan, Rollback rb) {
+    /** Cgroup, IPC/UTS pins (made with the user namespace when the pod has one), IPC sysctls, infra process. */
+    private Sandbox local(Sandbox rec, RunPlan plan, InfraProcess userns, Rollback rb) {
         Sandbox withCgroup = createCgroup(rec, plan, rb);
-        step(rec, "pin the IPC and UTS namespaces", () -> pinNamespaces(rec, plan, rb));
+        if (userns == null) {
+            step(rec, "pin the IPC and UTS namespaces", () -> pinNamespaces(rec, plan, rb));
+        }
         step(rec, "apply sysctls", () -> applySysctls(rec, plan, NamespaceKind.IPC));
         step(rec, "mount the pod's /dev/shm", () -> mountShm(rec, rb));
-        return plan.sharedPid() ? startInfra(withCgroup, rb) : withCgroup;
+        if (!plan.sharedPid()) {
+            return withCgroup;
+        }
+        return userns == null ? startInfra(withCgroup, rb) : adoptInfra(withCgroup, userns);
     }
 
-    /** Netns, net sysctls, CNI ADD. */
-    private SandboxNetwork network(Sandbox rec, RunPlan plan, Rollback rb) {
-        step(rec, "create the network namespace", () -> createNetns(rec, rb));
+    /** Netns (the infra's own when the pod has a user namespace), net sysctls, CNI ADD. */
+    private SandboxNetwork network(Sandbox rec, RunPlan plan, InfraProcess userns, Rollback rb) {
+        step(rec, "create the network namespace", () -> createNetns(rec, userns, rb));
         step(rec, "apply sysctls", () -> applySysctls(rec, plan, NamespaceKind.NET));
         return attach(rec, plan, rb);
     }
@@ -116,10 +128,11 @@ final class SandboxCreator {
         // Host-network pods keep the node's hostname, so its UTS namespace too.
         String uts = plan.hostNetwork() ? null : l.pin(id, NamespaceKind.UTS).toString();
         String shm = plan.hostIpc() ? SandboxNamespaces.HOST_SHM : l.shm(id).toString();
+        String user = plan.userns() == null ? null : l.pin(id, NamespaceKind.USER).toString();
         PodCgroup cgroup = deps.cgroups().plan(cgroupRequest(id, plan));
         return new Sandbox(id, plan.metadata(), SandboxState.CREATING, wallClockNanos(), plan.runtimeHandler(),
                 plan.config().getLabelsMap(), plan.config().getAnnotationsMap(),
-                new SandboxNamespaces(netns, ipc, uts, plan.pidMode(), null, shm), SandboxNetwork.none(), cgroup,
+                new SandboxNamespaces(netns, ipc, uts, plan.pidMode(), null, shm, user), SandboxNetwork.none(), cgroup,
                 l.filesDir(id).toString(), plan.config().toByteArray());
     }
 
@@ -165,12 +178,44 @@ final class SandboxCreator {
         deps.namespaces().mountShm(dir, SHM_SIZE);
     }
 
-    private void createNetns(Sandbox rec, Rollback rb) throws IOException {
+    private void createNetns(Sandbox rec, InfraProcess userns, Rollback rb) throws IOException {
         if (rec.namespaces().hostNetwork()) {
             return;
         }
         rb.add("netns " + rec.namespaces().netns(), () -> deps.network().removeNetns(rec.id()));
-        deps.network().createNetns(rec.id());
+        if (userns != null) {
+            deps.network().adoptNetns(rec.id(), userns.pid());
+        } else {
+            deps.network().createNetns(rec.id());
+        }
+    }
+
+    /**
+     * The infra process with the pod's user namespace and, inside it, the net,
+     * IPC, UTS (and shared PID) namespaces; the user, IPC and UTS ones are
+     * pinned here, the netns by the network branch. Its undo is registered
+     * before the pins', so it runs after them.
+     */
+    private InfraProcess startUserNamespace(Sandbox rec, RunPlan plan, Rollback rb) {
+        InfraProcess[] started = new InfraProcess[1];
+        step(rec, "create the pod's user namespace", () -> {
+            Path stateDir = deps.layout().stateDir(rec.id());
+            rb.add("state dir " + stateDir, () -> AtomicFiles.deleteTree(stateDir));
+            started[0] = deps.infra().startInUserNamespace(rec.id(), plan.userns(), plan.sharedPid());
+            rb.add("infra process " + started[0].pid(), () -> deps.infra().stop(started[0]));
+            SandboxNamespaces ns = rec.namespaces();
+            Path user = Path.of(ns.user());
+            Path ipc = Path.of(ns.ipc());
+            Path uts = Path.of(ns.uts());
+            rb.add("namespace pins", () -> {
+                deps.namespaces().unpin(uts);
+                deps.namespaces().unpin(ipc);
+                deps.namespaces().unpin(user);
+            });
+            deps.namespaces().adoptPinned(new PodNamespaces.AdoptRequest(started[0].pid(), user, ipc, uts,
+                    plan.hostname()));
+        });
+        return started[0];
     }
 
     private void applySysctls(Sandbox rec, RunPlan plan, NamespaceKind kind) throws IOException {
@@ -197,6 +242,16 @@ final class SandboxCreator {
         });
         // Recorded at once: the infra process is the one resource whose id is not planned.
         Sandbox next = rec.withNamespaces(rec.namespaces().withInfra(started[0]));
+        return store.update(rec.id(), r -> next, false);
+    }
+
+    /** The user namespace's first process is the pod's infra: into the pod cgroup with it, and recorded. */
+    private Sandbox adoptInfra(Sandbox rec, InfraProcess infra) {
+        step(rec, "move the infra process into the pod cgroup", () -> {
+            deps.cgroups().addProcess(rec.cgroup(), infra.pid());
+            deps.cgroups().setOomScoreAdj(infra.pid(), INFRA_OOM_SCORE_ADJ);
+        });
+        Sandbox next = rec.withNamespaces(rec.namespaces().withInfra(infra));
         return store.update(rec.id(), r -> next, false);
     }
 

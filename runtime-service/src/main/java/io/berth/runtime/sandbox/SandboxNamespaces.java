@@ -13,15 +13,23 @@ package io.berth.runtime.sandbox;
  * @param shm    what the pod's containers bind at /dev/shm: the pod's own tmpfs, or the host's
  *               /dev/shm for hostIPC (shared memory belongs with the IPC namespace); null in
  *               records written before pods had one, whose containers keep a private tmpfs
+ * @param user   pinned user namespace for a userns_options POD pod, else null (the host's). When set,
+ *               the pod's net, IPC, UTS (and shared PID) namespaces were created inside it, so that it
+ *               owns them and its root may mount sysfs, mqueue and proc there
  */
 public record SandboxNamespaces(String netns, String ipc, String uts, String pidMode, InfraProcess infra,
-                                String shm) {
+                                String shm, String user) {
 
     /** The host's /dev/shm, which hostIPC pods share with the node. */
     public static final String HOST_SHM = "/dev/shm";
 
     public SandboxNamespaces(String netns, String ipc, String uts, String pidMode, InfraProcess infra) {
-        this(netns, ipc, uts, pidMode, infra, null);
+        this(netns, ipc, uts, pidMode, infra, null, null);
+    }
+
+    public SandboxNamespaces(String netns, String ipc, String uts, String pidMode, InfraProcess infra,
+                             String shm) {
+        this(netns, ipc, uts, pidMode, infra, shm, null);
     }
 
     public boolean hostNetwork() {
@@ -34,6 +42,6 @@ public record SandboxNamespaces(String netns, String ipc, String uts, String pid
     }
 
     public SandboxNamespaces withInfra(InfraProcess p) {
-        return new SandboxNamespaces(netns, ipc, uts, pidMode, p, shm);
+        return new SandboxNamespaces(netns, ipc, uts, pidMode, p, shm, user);
     }
 }

@@ -27,6 +27,13 @@ public interface SandboxNetworking {
     /** Creates and pins a new network namespace at {@link #netnsPath}. */
     void createNetns(String sandboxId) throws IOException;
 
+    /**
+     * Pins, at {@link #netnsPath}, the network namespace that process
+     * {@code pid} made (a user-namespaced pod's infra, so that the pod's user
+     * namespace owns it).
+     */
+    void adoptNetns(String sandboxId, long pid) throws IOException;
+
     /** Unpins and deletes the network namespace of the sandbox; missing is fine. */
     void removeNetns(String sandboxId) throws IOException;
 

@@ -85,6 +85,9 @@ public final class SandboxRecovery {
         if (ns.uts() != null && !deps.namespaces().isPinned(Path.of(ns.uts()))) {
             return false;
         }
+        if (ns.user() != null && !deps.namespaces().isPinned(Path.of(ns.user()))) {
+            return false;
+        }
         return ns.infra() == null || deps.infra().alive(ns.infra());
     }
 }

@@ -91,7 +91,8 @@ final class SandboxTeardown {
     void remove(Sandbox s) {
         stop(s);
         containers.get().removeAll(s.id());
-        for (String pin : new String[] {s.namespaces().ipc(), s.namespaces().uts()}) {
+        // The user namespace last: its pin may be what keeps it alive while the others go.
+        for (String pin : new String[] {s.namespaces().ipc(), s.namespaces().uts(), s.namespaces().user()}) {
             if (pin != null) {
                 step(s, "RemovePodSandbox", "unpin " + pin, () -> deps.namespaces().unpin(Path.of(pin)));
             }
@@ -119,7 +120,7 @@ final class SandboxTeardown {
             if (s.namespaces().ownShm()) {
                 rb.add("/dev/shm", () -> deps.namespaces().unmountShm(Path.of(s.namespaces().shm())));
             }
-            for (String pin : new String[] {s.namespaces().ipc(), s.namespaces().uts()}) {
+            for (String pin : new String[] {s.namespaces().user(), s.namespaces().ipc(), s.namespaces().uts()}) {
                 if (pin != null) {
                     rb.add("pin " + pin, () -> deps.namespaces().unpin(Path.of(pin)));
                 }

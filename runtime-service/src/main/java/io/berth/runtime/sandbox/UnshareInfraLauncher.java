@@ -1,10 +1,13 @@
 package io.berth.runtime.sandbox;
 
+import io.berth.runtime.oci.UserNamespaceSpec;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,6 +19,10 @@ import java.util.Optional;
  * leave to it. setsid keeps a terminal's ^C away from it; --kill-child makes
  * catatonit die if its unshare parent is killed, so no PID namespace is ever
  * orphaned. (A berth-shim infra mode could replace both programs later.)
+ *
+ * <p>Pods with a user namespace need it created first, with the other
+ * namespaces inside it (see {@link #startInUserNamespace}). berthd cannot do
+ * that itself: a multi-threaded process may not unshare a user namespace.
  */
 public final class UnshareInfraLauncher implements InfraLauncher {
 
@@ -24,9 +31,11 @@ public final class UnshareInfraLauncher implements InfraLauncher {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final List<String> command;
+    private final Path catatonit;
 
     /** @param catatonit the catatonit binary (Debian: /usr/bin/catatonit) */
     public UnshareInfraLauncher(Path catatonit) {
+        this.catatonit = catatonit;
         this.command = List.of("setsid", "unshare", "--pid", "--fork", "--kill-child", catatonit.toString(), "-P");
     }
 
@@ -48,6 +57,85 @@ public final class UnshareInfraLauncher implements InfraLauncher {
             unshare.destroyForcibly();
             throw e;
         }
+    }
+
+    /**
+     * Two steps, because the mapping must exist before the process that makes
+     * the other namespaces runs as the pod's root. (1) {@code unshare --user}
+     * runs a shell that only waits on its stdin: berthd, host root, writes its
+     * uid_map and gid_map (util-linux's own --map-users would need newuidmap).
+     * (2) {@code nsenter --user} joins that namespace as its root (nsenter
+     * switches to uid and gid 0 there, the mapped host ids, with the
+     * namespace's capabilities) and runs the usual unshare + catatonit, whose
+     * new namespaces the user namespace therefore owns. The holder of step 1
+     * then ends; the namespace lives on in catatonit and in the caller's pins.
+     */
+    @Override
+    public InfraProcess startInUserNamespace(String sandboxId, UserNamespaceSpec.Mappings userns,
+                                             boolean pidNamespace) throws IOException {
+        Process holder = new ProcessBuilder("unshare", "--user", "sh", "-c", "read x")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        Process unshare = null;
+        try {
+            writeMappings(holder, userns, sandboxId);
+            List<String> argv = new ArrayList<>(List.of("setsid", "nsenter", "--target", Long.toString(holder.pid()),
+                    "--user", "--", "unshare", "--net", "--ipc", "--uts"));
+            if (pidNamespace) {
+                argv.add("--pid");
+            }
+            argv.addAll(List.of("--fork", "--kill-child", catatonit.toString(), "-P"));
+            unshare = new ProcessBuilder(argv).redirectInput(new File("/dev/null"))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            return awaitInfra(unshare, sandboxId);
+        } catch (IOException | RuntimeException e) {
+            if (unshare != null) {
+                unshare.destroyForcibly();
+            }
+            throw e;
+        } finally {
+            holder.destroyForcibly();
+            try {
+                holder.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Waits until the holder has its own user namespace, then maps container ids 0.. to the pod's host ids. */
+    private static void writeMappings(Process holder, UserNamespaceSpec.Mappings m, String sandboxId)
+            throws IOException {
+        Path proc = Path.of("/proc", Long.toString(holder.pid()));
+        Path own = Files.readSymbolicLink(Path.of("/proc/self/ns/user"));
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            if (!holder.isAlive()) {
+                throw new IOException("user namespace holder for sandbox " + sandboxId + " exited at once (status "
+                        + holder.exitValue() + ")");
+            }
+            try {
+                if (!Files.readSymbolicLink(proc.resolve("ns/user")).equals(own)) {
+                    break;
+                }
+            } catch (IOException notYet) {
+                // The exec into unshare is still under way.
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("user namespace for sandbox " + sandboxId + " was not created within "
+                        + START_TIMEOUT.toMillis() + " ms");
+            }
+            sleepBriefly();
+        }
+        Files.writeString(proc.resolve("uid_map"), line(m.uid()), StandardCharsets.US_ASCII);
+        Files.writeString(proc.resolve("gid_map"), line(m.gid()), StandardCharsets.US_ASCII);
+    }
+
+    private static String line(UserNamespaceSpec.Mapping m) {
+        return m.containerId() + " " + m.hostId() + " " + m.size() + "\n";
     }
 
     /** Waits until unshare's child has become catatonit (exec done), then identifies it. */

@@ -266,33 +266,4 @@ class ContainerSecurityIT {
         assertEquals("sleep 609 \n", exec(joiner, "tr '\\0' ' ' < /proc/1/cmdline; echo"));
         assertTrue(exec(target, "ps -o args").contains("sleep 610"), "the target sees the joiner too");
     }
-
-    /**
-     * A POD user namespace through the real sandbox and container services is
-     * refused at CreateContainer, naming why, with nothing left: berthd pins the
-     * pod's network and IPC namespaces in the host's user namespace, where runc
-     * (1.1.5 here) cannot mount mqueue or sysfs for the container, and the image's
-     * files are owned by host root. Status does not claim user namespaces either.
-     */
-    @Test
-    void podUserNamespacesAreRefusedUntilThePodsNamespacesBelongToIt() throws Exception {
-        io.berth.cri.v1.IDMapping range = io.berth.cri.v1.IDMapping.newBuilder().setContainerId(0)
-                .setHostId(3_000_000).setLength(65536).build();
-        NamespaceOption ns = NamespaceOption.newBuilder().setNetwork(NamespaceMode.POD).setPid(NamespaceMode.CONTAINER)
-                .setIpc(NamespaceMode.POD).setUsernsOptions(io.berth.cri.v1.UserNamespace.newBuilder()
-                        .setMode(NamespaceMode.POD).addUids(range).addGids(range)).build();
-        PodSandboxConfig base = w.pod("userns");
-        LinuxPodSandboxConfig.Builder linux = base.getLinux().toBuilder();
-        linux.getSecurityContextBuilder().setNamespaceOptions(ns);
-        Sandbox pod = w.sandboxes.run(base.toBuilder().setLinux(linux).build(), "");
-        ContainerConfig.Builder c = w.container("u", "exec sleep 611");
-        c.getLinuxBuilder().getSecurityContextBuilder().setNamespaceOptions(ns);
-        int records = w.containers.list(ContainerService.Filter.ALL).size();
-        List<String> mounts = w.containerMounts();
-        var e = org.junit.jupiter.api.Assertions.assertThrows(io.berth.common.error.FailedPreconditionException.class,
-                () -> w.containers.create(pod.id(), c.build(), pod.parsedConfig()));
-        assertTrue(e.getMessage().contains("userns_options"), e.getMessage());
-        assertEquals(records, w.containers.list(ContainerService.Filter.ALL).size());
-        assertEquals(mounts, w.containerMounts());
-    }
 }

@@ -98,8 +98,8 @@ class OciNamespacesIT extends RuncTest {
         assertEquals(("0 " + host + " 65536"), lines[0].strip().replaceAll("\\s+", " "));
         assertEquals(("0 " + host + " 65536"), lines[1].strip().replaceAll("\\s+", " "));
         assertEquals("0", lines[2]);
-        // Why Status does not claim user_namespaces (RuntimeFeatures.toCri): the image's files stay
-        // owned by host root, which the pod's root cannot write.
+        // A bare bundle's rootfs is not idmapped: the image's files stay owned by host root, which
+        // the namespace's root cannot write. Pods get idmapped rootfs (PodUserNamespaceIT).
         RuncBundle.Run write = b.run(in, "stat -c %u /etc; touch /etc/berth-userns-probe");
         assertTrue(write.out().startsWith("65534"), "host root shows as the overflow id: " + write.out());
         assertNotEquals(0, write.exit(), "the pod's root cannot write its own rootfs yet");
@@ -142,7 +142,7 @@ class OciNamespacesIT extends RuncTest {
                 .asBoolean(false);
         assertEquals(announced && KernelVersion.running().atLeast(RuntimeFeatures.MOUNT_SETATTR),
                 b.features.idmapMounts(), "idmap is claimed exactly when the runtime announces it");
-        assertFalse(b.features.toCri().getUserNamespaces(), "never claimed yet: see RuntimeFeatures.toCri");
+        assertEquals(b.features.userNamespacedPods(), b.features.toCri().getUserNamespaces());
         assertEquals(b.features.recursiveReadOnlyMounts(), b.features.toCri().getRecursiveReadOnlyMounts());
     }
 

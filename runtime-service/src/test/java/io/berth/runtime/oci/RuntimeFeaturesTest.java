@@ -61,7 +61,7 @@ class RuntimeFeaturesTest {
         RuntimeFeatures f = parse(RUNC_1_2, NEW);
         assertTrue(f.idmapMounts());
         assertTrue(f.userNamespacedPods());
-        assertFalse(f.toCri().getUserNamespaces(), "not claimed until the rootfs maps to the pod's root");
+        assertTrue(f.toCri().getUserNamespaces(), "idmapped rootfs and volumes: hostUsers=false pods run");
         assertEquals("ridmap", f.idmapOption());
     }
 

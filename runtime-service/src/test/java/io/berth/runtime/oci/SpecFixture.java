@@ -36,6 +36,8 @@ final class SpecFixture {
     RuntimeFeatures runtime = new RuntimeFeatures("", "", Set.of(), false, false, false, KERNEL);
     SecurityModules lsm = SecurityModules.none();
     String usernsPath;
+    /** The pod's pinned netns; null for the host's. */
+    String netns;
     PodSandboxConfig pod = PodSandboxConfig.newBuilder()
             .setMetadata(PodSandboxMetadata.newBuilder().setName("p").setNamespace("ns").setUid("u1")).build();
 
@@ -49,7 +51,7 @@ final class SpecFixture {
         ContainerConfig.Builder b = ContainerConfig.newBuilder()
                 .setMetadata(ContainerMetadata.newBuilder().setName("app"));
         return new SpecInput("c1", "s1", edit.apply(b).build(), pod, IMAGE, rootfs, "/berth-test/c1",
-                new SpecInput.NamespacePlan(null, null, null, null, false, null, usernsPath), null,
+                new SpecInput.NamespacePlan(netns, null, null, null, false, null, usernsPath), null,
                 new SpecInput.HostFacts(BOUNDING, false, 0, Map.of(), runtime, lsm));
     }
 

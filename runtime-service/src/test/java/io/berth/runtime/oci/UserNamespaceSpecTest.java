@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.berth.common.error.FailedPreconditionException;
 import io.berth.common.error.InvalidArgumentException;
 import io.berth.cri.v1.IDMapping;
 import io.berth.cri.v1.LinuxPodSandboxConfig;
@@ -28,6 +29,7 @@ class UserNamespaceSpecTest extends FixtureTest {
     @BeforeEach
     void setUp() {
         fx.runtime = SpecFixture.RUNC_1_1;
+        fx.usernsPath = "/run/berth/s1/ns/user";
     }
 
     private static IDMapping map(int container, int host, int length) {
@@ -44,19 +46,48 @@ class UserNamespaceSpecTest extends FixtureTest {
     }
 
     @Test
-    void podModeMakesAUserNamespaceWithTheMappings() {
+    void thePodsPinnedNamespaceIsJoinedWithItsMappingsForRunc11() {
         JsonNode s = spec(pod(List.of(map(0, 65536, 65536)), List.of(map(0, 131072, 65536))));
-        assertTrue(s.at("/linux/namespaces").toString().contains("{\"type\":\"user\"}"));
+        assertTrue(s.at("/linux/namespaces").toString()
+                .contains("{\"type\":\"user\",\"path\":\"/run/berth/s1/ns/user\"}"));
         assertEquals("{\"containerID\":0,\"hostID\":65536,\"size\":65536}", s.at("/linux/uidMappings/0").toString());
-        assertEquals(131072, s.at("/linux/gidMappings/0/hostID").asLong());
+        assertEquals(131072, s.at("/linux/gidMappings/0/hostID").asLong(), "runc 1.1 wants the mappings next to the path");
     }
 
     @Test
-    void aPinnedPodNamespaceIsJoined() {
-        fx.usernsPath = "/run/berth/s1/userns";
+    void runc12AndLaterReadTheMappingsFromTheNamespace() {
+        fx.runtime = SpecFixture.CAPABLE;
         JsonNode s = spec(pod(List.of(map(0, 65536, 65536)), List.of(map(0, 65536, 65536))));
-        assertTrue(s.at("/linux/namespaces").toString().contains("{\"type\":\"user\",\"path\":\"/run/berth/s1/userns\"}"));
-        assertEquals(1, s.at("/linux/uidMappings").size(), "runc 1.1 wants the mappings next to the path");
+        assertTrue(s.at("/linux/namespaces").toString().contains("/run/berth/s1/ns/user"));
+        assertFalse(s.at("/linux").has("uidMappings"), "runc 1.2+ warns when both are given");
+        assertFalse(s.at("/linux").has("gidMappings"));
+    }
+
+    @Test
+    void aBundleWithoutPodNamespacesGetsANewUserNamespace() {
+        fx.usernsPath = null;
+        JsonNode s = spec(pod(List.of(map(0, 65536, 65536)), List.of(map(0, 65536, 65536))));
+        assertTrue(s.at("/linux/namespaces").toString().contains("{\"type\":\"user\"}"));
+        assertEquals(65536, s.at("/linux/uidMappings/0/hostID").asLong());
+    }
+
+    @Test
+    void aPodWithoutItsOwnUserNamespaceRefusesOne() {
+        fx.usernsPath = null;
+        fx.netns = "/run/netns/berth-x";
+        var e = assertThrows(FailedPreconditionException.class,
+                () -> spec(pod(List.of(map(0, 65536, 65536)), List.of(map(0, 65536, 65536)))));
+        assertTrue(e.getMessage().contains("has no user namespace"), e.getMessage());
+    }
+
+    @Test
+    void aContainerCannotAskForAnotherMappingThanItsPods() {
+        fx.pod = fx.pod.toBuilder().setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(
+                LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
+                        .setUsernsOptions(pod(List.of(map(0, 65536, 10)), List.of(map(0, 65536, 10))))))).build();
+        var e = assertThrows(InvalidArgumentException.class,
+                () -> spec(pod(List.of(map(0, 200000, 10)), List.of(map(0, 200000, 10)))));
+        assertTrue(e.getMessage().contains("its pod's"), e.getMessage());
     }
 
     @Test

@@ -47,16 +47,28 @@ final class Fakes {
             if (failCreate) {
                 throw new IOException("injected: unshare failed");
             }
-            for (Path p : new Path[] {r.ipc(), r.uts()}) {
+            pin(r.uts(), r.hostname(), r.ipc(), r.uts());
+        }
+
+        private void pin(Path uts, String hostname, Path... pins) throws IOException {
+            for (Path p : pins) {
                 if (p != null) {
                     Files.createDirectories(p.getParent());
                     Files.createFile(p);
                     pinned.add(p);
                 }
             }
-            if (r.uts() != null) {
-                hostnames.put(r.uts(), r.hostname());
+            if (uts != null) {
+                hostnames.put(uts, hostname);
             }
+        }
+
+        @Override
+        public void adoptPinned(AdoptRequest r) throws IOException {
+            if (failCreate) {
+                throw new IOException("injected: bind of /proc/" + r.pid() + "/ns failed");
+            }
+            pin(r.uts(), r.hostname(), r.user(), r.ipc(), r.uts());
         }
 
         @Override
@@ -117,6 +129,11 @@ final class Fakes {
                 throw new IOException("injected: netns creation failed");
             }
             netns.add(sandboxId);
+        }
+
+        @Override
+        public void adoptNetns(String sandboxId, long pid) throws IOException {
+            createNetns(sandboxId);
         }
 
         @Override
@@ -197,6 +214,7 @@ final class Fakes {
 
     static final class Infra implements InfraLauncher {
         final Set<Long> running = ConcurrentHashMap.newKeySet();
+        final Map<Long, io.berth.runtime.oci.UserNamespaceSpec.Mappings> userns = new ConcurrentHashMap<>();
         private final AtomicLong nextPid = new AtomicLong(40000);
         volatile boolean failStart;
 
@@ -208,6 +226,14 @@ final class Fakes {
             long pid = nextPid.getAndIncrement();
             running.add(pid);
             return new InfraProcess(pid, 7);
+        }
+
+        @Override
+        public InfraProcess startInUserNamespace(String sandboxId, io.berth.runtime.oci.UserNamespaceSpec.Mappings m,
+                                                 boolean pidNamespace) throws IOException {
+            InfraProcess p = start(sandboxId);
+            userns.put(p.pid(), m);
+            return p;
         }
 
         @Override

@@ -39,6 +39,25 @@ class RunPlanUserNamespaceTest {
     }
 
     @Test
+    void thePodsOwnUserNamespaceCannotGoWithTheNodesNetworkIpcOrPid() {
+        UserNamespace u = UserNamespace.newBuilder().setMode(NamespaceMode.POD).addUids(map(0, 100000))
+                .addGids(map(0, 100000)).build();
+        for (NamespaceOption.Builder ns : java.util.List.of(NamespaceOption.newBuilder().setNetwork(NamespaceMode.NODE),
+                NamespaceOption.newBuilder().setIpc(NamespaceMode.NODE),
+                NamespaceOption.newBuilder().setPid(NamespaceMode.NODE))) {
+            PodSandboxConfig c = pod(u).toBuilder().setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(
+                    LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(ns.setUsernsOptions(u)))).build();
+            var e = assertThrows(InvalidArgumentException.class, () -> RunPlan.of(c, "", Set.of()), ns::toString);
+            assertTrue(e.getMessage().contains("userns_options") && e.getMessage().contains("NODE"), e.getMessage());
+        }
+        UserNamespace node = UserNamespace.newBuilder().setMode(NamespaceMode.NODE).build();
+        PodSandboxConfig hostNet = pod(node).toBuilder().setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(
+                LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
+                        .setNetwork(NamespaceMode.NODE).setUsernsOptions(node)))).build();
+        assertEquals(null, RunPlan.of(hostNet, "", Set.of()).userns(), "mode NODE is the host's: no limits");
+    }
+
+    @Test
     void badMappingsAreInvalidArgumentNamingTheField() {
         var cases = java.util.List.of(
                 UserNamespace.newBuilder().setMode(NamespaceMode.POD).addUids(map(1, 100000))

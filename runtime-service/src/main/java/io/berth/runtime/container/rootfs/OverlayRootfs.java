@@ -1,6 +1,7 @@
 package io.berth.runtime.container.rootfs;
 
 import io.berth.common.os.ErrnoException;
+import io.berth.common.os.Libc;
 import io.berth.image.snapshot.OverlayMount;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +13,27 @@ public final class OverlayRootfs implements RootfsMounter {
 
     @Override
     public void mount(Request r) throws IOException {
-        new OverlayMount(r.base(), r.lowerDirs(), r.upper(), r.work()).mount(r.target());
+        OverlayMount overlay = new OverlayMount(r.base(), r.lowerDirs(), r.upper(), r.work());
+        if (r.idmap() == null) {
+            overlay.mount(r.target());
+            return;
+        }
+        // The merged root takes its owner from the upper directory: container root must own it to
+        // create the mount targets runc needs (/proc, /dev, /etc/resolv.conf...) and its own files.
+        Libc.lchown(r.upper().toString(), (int) r.idmap().rootUid(), (int) r.idmap().rootGid());
+        overlay.mountIdmapped(r.target(), r.idmap().userns());
+    }
+
+    /**
+     * Whether idmapped rootfs work here: overlayfs takes layers one by one
+     * ("lowerdir+") and mount_setattr can idmap a layer. The second needs a
+     * user namespace to map with, which only a user-namespaced pod has, so
+     * the kernel version stands in for it: idmapped mounts on the filesystems
+     * berth unpacks to (ext4, xfs, btrfs, tmpfs) and overlay on idmapped
+     * layers are all in by 6.3, and "lowerdir+" needs 6.8 anyway.
+     */
+    public static boolean idmappedLayersSupported() {
+        return OverlayMount.layerByLayerSupported();
     }
 
     @Override

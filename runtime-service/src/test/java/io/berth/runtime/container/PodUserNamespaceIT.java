@@ -1,0 +1,190 @@
+package io.berth.runtime.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.berth.cri.v1.ContainerConfig;
+import io.berth.cri.v1.IDMapping;
+import io.berth.cri.v1.LinuxPodSandboxConfig;
+import io.berth.cri.v1.NamespaceMode;
+import io.berth.cri.v1.NamespaceOption;
+import io.berth.cri.v1.PodSandboxConfig;
+import io.berth.cri.v1.UserNamespace;
+import io.berth.runtime.sandbox.Sandbox;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pods with a user namespace of their own (userns_options POD) on the real
+ * node: runc as berthd probes it, an idmapped overlay rootfs, CNI in the pod's
+ * netns, everything looked at from inside the containers and from the host.
+ */
+class PodUserNamespaceIT {
+
+    static World w;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        w = new World();
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        if (w != null) {
+            w.close();
+        }
+    }
+
+    /** A random 65536-id range far above any real user, so that concurrent runs do not share one. */
+    static long hostBase() {
+        return 2_000_000_000L + ThreadLocalRandom.current().nextInt(1000) * 65_536L;
+    }
+
+    static NamespaceOption userns(long hostBase, NamespaceMode pid) {
+        IDMapping range = IDMapping.newBuilder().setContainerId(0).setHostId((int) hostBase).setLength(65536).build();
+        return NamespaceOption.newBuilder().setNetwork(NamespaceMode.POD).setPid(pid).setIpc(NamespaceMode.POD)
+                .setUsernsOptions(UserNamespace.newBuilder().setMode(NamespaceMode.POD).addUids(range).addGids(range))
+                .build();
+    }
+
+    static Sandbox pod(String name, NamespaceOption ns) {
+        PodSandboxConfig base = w.pod(name);
+        LinuxPodSandboxConfig.Builder linux = base.getLinux().toBuilder();
+        linux.getSecurityContextBuilder().setNamespaceOptions(ns);
+        return w.sandboxes.run(base.toBuilder().setLinux(linux).build(), "");
+    }
+
+    /** The kubelet copies the pod's namespace options, userns_options included, into every container. */
+    static Container run(Sandbox pod, String name, String script) {
+        ContainerConfig.Builder c = w.container(name, script);
+        c.getLinuxBuilder().getSecurityContextBuilder().setNamespaceOptions(
+                pod.parsedConfig().getLinux().getSecurityContext().getNamespaceOptions());
+        Container created = w.containers.create(pod.id(), c.build(), pod.parsedConfig());
+        w.containers.start(created.id());
+        return w.containers.require(created.id());
+    }
+
+    static String exec(Container c, String script) {
+        ExecResult r = w.containers.execSync(c.id(), List.of("sh", "-c", script), 20);
+        return new String(r.stdout(), StandardCharsets.UTF_8) + new String(r.stderr(), StandardCharsets.UTF_8);
+    }
+
+    static String hostStatus(Container c, String field) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + c.process().pid() + "/status"))) {
+            if (line.startsWith(field + ":")) {
+                return line.substring(field.length() + 1).strip().split("\\s+")[0];
+            }
+        }
+        throw new AssertionError("no " + field + " in /proc/" + c.process().pid() + "/status");
+    }
+
+    @Test
+    void twoContainersShareThePodsUserNamespaceAndOwnTheirRootfs() throws Exception {
+        long base = hostBase();
+        Sandbox pod = pod("userns", userns(base, NamespaceMode.POD));
+        Container a = run(pod, "a", "exec sleep 620");
+        Container b = run(pod, "b", "exec sleep 621");
+
+        assertEquals("0 " + base + " 65536", exec(a, "cat /proc/self/uid_map").strip()
+                .replaceAll("\\s+", " "));
+        assertEquals("0 " + base + " 65536", exec(a, "cat /proc/self/gid_map").strip()
+                .replaceAll("\\s+", " "));
+        assertEquals("0 0", exec(a, "echo $(id -u) $(id -g)").strip());
+        assertEquals(Long.toString(base), hostStatus(a, "Uid"), "container root is the mapped id on the host");
+        assertEquals(Long.toString(base), hostStatus(b, "Gid"));
+
+        // Image files (root's on disk) are root's inside; a new file is the mapped id on disk.
+        assertEquals("0 0", exec(a, "stat -c '%u %g' /bin/busybox").strip());
+        assertEquals("", exec(a, "echo hi > /made-inside && mkdir -p /etc/sub && touch /etc/sub/f"));
+        Path upper = w.root.resolve("containers").resolve(a.id()).resolve("upper");
+        assertEquals((int) base, Files.getAttribute(upper.resolve("made-inside"), "unix:uid"));
+        assertEquals((int) base, Files.getAttribute(upper.resolve("etc/sub/f"), "unix:gid"));
+        assertEquals((int) base, Files.getAttribute(upper.resolve("etc"), "unix:uid"), "copied up as root's");
+
+        // One user namespace for the pod, the one berthd pinned, owning the net, IPC and UTS namespaces:
+        // otherwise runc could not have mounted sysfs and mqueue for its root.
+        String userA = exec(a, "readlink /proc/self/ns/user").strip();
+        assertEquals(userA, exec(b, "readlink /proc/self/ns/user").strip());
+        Path pin = Path.of(pod.namespaces().user());
+        assertEquals("user:[" + Files.getAttribute(pin, "unix:ino") + "]", userA);
+        assertFalse(userA.equals(Files.readSymbolicLink(Path.of("/proc/self/ns/user")).toString()));
+        String mounts = exec(a, "cat /proc/self/mounts");
+        assertTrue(mounts.contains(" /sys sysfs "), mounts);
+        assertTrue(mounts.contains(" /dev/mqueue mqueue "), mounts);
+        assertEquals("userns", exec(b, "hostname").strip());
+        assertEquals(exec(a, "readlink /proc/self/ns/net /proc/self/ns/ipc /proc/self/ns/pid"),
+                exec(b, "readlink /proc/self/ns/net /proc/self/ns/ipc /proc/self/ns/pid"));
+        assertTrue(exec(a, "ip -o addr show eth0").contains("inet "), "CNI ran in the pod netns");
+        // The infra (PID 1 of the pod) runs as the pod's root too, never as host root.
+        assertEquals("0", exec(a, "stat -c %u /proc/1").strip(), "PID 1 (catatonit) is the pod's root inside");
+        assertTrue(exec(a, "cat /proc/1/cmdline").contains("catatonit"));
+
+        removeAndCheckNothingLeft(pod);
+    }
+
+    @Test
+    void aPodWithoutASharedPidNamespaceKeepsItsUserNamespaceInPinsAlone() throws Exception {
+        long base = hostBase();
+        Sandbox pod = pod("userns-ctr", userns(base, NamespaceMode.CONTAINER));
+        assertEquals(null, pod.namespaces().infra());
+        Container a = run(pod, "a", "exec sleep 622");
+        assertEquals("0 " + base + " 65536", exec(a, "cat /proc/self/uid_map").strip()
+                .replaceAll("\\s+", " "));
+        assertEquals("sleep 622", exec(a, "tr '\\0' ' ' < /proc/1/cmdline").strip(), "its own PID namespace");
+        assertTrue(exec(a, "cat /proc/self/mounts").contains(" /dev/mqueue mqueue "));
+        // The process that made the namespaces is gone; the pins alone keep them.
+        String user = exec(a, "readlink /proc/self/ns/user").strip();
+        assertEquals(List.of(a.process().pid()), processesIn(user, 1, 10));
+        removeAndCheckNothingLeft(pod);
+    }
+
+    /**
+     * Live processes in the user namespace {@code link} ("user:[N]"), waiting up to {@code seconds} for
+     * there to be no more than {@code expected} (zombies count as gone: PID 1 here reaps orphans late).
+     */
+    static List<Long> processesIn(String link, int expected, int seconds) throws Exception {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        List<Long> found;
+        do {
+            found = new java.util.ArrayList<>();
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (Path p : procs.filter(q -> q.getFileName().toString().matches("\\d+")).toList()) {
+                    try {
+                        String stat = Files.readString(p.resolve("stat"));
+                        if (stat.charAt(stat.lastIndexOf(')') + 2) != 'Z'
+                                && Files.readSymbolicLink(p.resolve("ns/user")).toString().equals(link)) {
+                            found.add(Long.parseLong(p.getFileName().toString()));
+                        }
+                    } catch (java.io.IOException gone) {
+                        // exited while we looked
+                    }
+                }
+            }
+            if (found.size() <= expected) {
+                return found;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < end);
+        return found;
+    }
+
+    private static void removeAndCheckNothingLeft(Sandbox pod) throws Exception {
+        String user = "user:[" + Files.getAttribute(Path.of(pod.namespaces().user()), "unix:ino") + "]";
+        List<Path> pins = List.of(Path.of(pod.namespaces().user()), Path.of(pod.namespaces().ipc()),
+                Path.of(pod.namespaces().uts()), Path.of(pod.namespaces().netns()));
+        w.sandboxes.remove(pod.id());
+        for (Path p : pins) {
+            assertFalse(Files.exists(p), p + " left");
+        }
+        assertEquals(List.of(), w.containerMounts());
+        assertEquals(List.of(), w.mountsOfThisWorld().stream().filter(m -> m.contains(pod.id())).toList());
+        assertEquals(List.of(), processesIn(user, 0, 10), "infra and containers gone with the pod");
+    }
+}
