@@ -6,7 +6,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
 /**
  * How a layer blob is compressed. The media type decides, never sniffing:
@@ -43,8 +42,8 @@ public enum LayerCompression {
     public InputStream decompress(InputStream compressed) throws IOException {
         return switch (this) {
             case NONE -> new BufferedInputStream(compressed, BUFFER);
-            // GZIPInputStream reads concatenated members too, as gzip(1) does.
-            case GZIP -> new GZIPInputStream(compressed, BUFFER);
+            // Concatenated members too, as gzip(1) reads them.
+            case GZIP -> new GzipLayerInputStream(compressed, BUFFER);
             case ZSTD -> new BufferedInputStream(new ZstdInputStream(compressed), BUFFER);
         };
     }
