@@ -2,6 +2,7 @@ package io.berth.runtime.container;
 
 import io.berth.cri.v1.NamespaceMode;
 import io.berth.runtime.oci.HostPropagation;
+import io.berth.runtime.oci.IdmappedVolumes;
 import io.berth.runtime.oci.OciSpecGenerator;
 import io.berth.runtime.oci.ProbedRuntimes;
 import io.berth.runtime.oci.SpecInput;
@@ -56,6 +57,7 @@ public final class OciSpecs implements ContainerSpecs {
                 s.hostnamePath(), s.hostsPath()), hostFor(s.runtimeHandler()));
         byte[] json = generator.configJson(in, users(r));
         propagation.prepare(r.config());
+        IdmappedVolumes.stage(in);
         return json;
     }
 

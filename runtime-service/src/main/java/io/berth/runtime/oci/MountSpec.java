@@ -29,15 +29,19 @@ final class MountSpec {
     /**
      * What decides a volume's options besides the Mount itself.
      *
-     * @param userns the pod's user namespace mappings, or null in the host's user namespace
+     * @param userns   the pod's user namespace mappings, or null in the host's user namespace
+     * @param stageDir where berthd puts idmapped copies of the volumes ({@link IdmappedVolumes}),
+     *                 null when the runtime idmaps them or none are needed
      */
-    record VolumeRules(boolean privileged, RuntimeFeatures runtime, UserNamespaceSpec.Mappings userns) {
+    record VolumeRules(boolean privileged, RuntimeFeatures runtime, UserNamespaceSpec.Mappings userns,
+                       Path stageDir) {
     }
 
     static RootPropagation build(SpecInput in, ArrayNode mounts, UserNamespaceSpec.Mappings userns) {
         ContainerConfig c = in.config();
         boolean privileged = c.getLinux().getSecurityContext().getPrivileged();
-        VolumeRules rules = new VolumeRules(privileged, in.host().runtime(), userns);
+        VolumeRules rules = new VolumeRules(privileged, in.host().runtime(), userns,
+                IdmappedVolumes.stagedByBerth(in, userns) ? IdmappedVolumes.stageDir(in.rootfs()) : null);
         Set<String> taken = new HashSet<>();
         for (Mount m : c.getMountsList()) {
             taken.add(clean(m.getContainerPath()));
@@ -68,8 +72,10 @@ final class MountSpec {
             }
         }
         RootPropagation root = RootPropagation.NONE;
-        for (Mount m : c.getMountsList()) {
-            mounts.add(volume(m, rules));
+        List<Mount> volumes = c.getMountsList();
+        for (int i = 0; i < volumes.size(); i++) {
+            Mount m = volumes.get(i);
+            mounts.add(volume(m, rules, i));
             if (m.getPropagation() == MountPropagation.PROPAGATION_BIDIRECTIONAL) {
                 root = RootPropagation.RSHARED;
             } else if (m.getPropagation() == MountPropagation.PROPAGATION_HOST_TO_CONTAINER
@@ -86,8 +92,12 @@ final class MountSpec {
         }
     }
 
-    /** A CRI volume as a bind mount; the host path must exist (the kubelet creates it). */
-    static ObjectNode volume(Mount m, VolumeRules rules) {
+    /**
+     * A CRI volume as a bind mount; the host path must exist (the kubelet creates it).
+     *
+     * @param index its place in the CRI list, which names its idmapped copy when berthd makes one
+     */
+    static ObjectNode volume(Mount m, VolumeRules rules, int index) {
         if (m.getContainerPath().isEmpty() || !m.getContainerPath().startsWith("/")) {
             throw new InvalidArgumentException("mount container_path \"" + m.getContainerPath()
                     + "\" must be an absolute path");
@@ -123,7 +133,7 @@ final class MountSpec {
             // "ro" stays: it makes the top mount read-only on any path the runtime takes.
             ((ArrayNode) n.get("options")).add("rro");
         }
-        VolumeIdmap.apply(m, rules, n);
+        VolumeIdmap.apply(m, rules, n, index);
         return n;
     }
 

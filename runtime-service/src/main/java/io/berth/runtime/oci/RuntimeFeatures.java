@@ -131,10 +131,12 @@ public record RuntimeFeatures(String runtime, String version, Set<String> mountO
 
     /**
      * Whether a POD user namespace can run here with its volumes: the runtime
-     * makes the namespace and can idmap bind mounts so volumes show the pod's ids.
+     * joins the pod's namespace and the kernel idmaps the rootfs layers
+     * ({@link Kernel#userNamespaces}); volumes are idmapped by the runtime when
+     * it can, else by berthd (IdmappedVolumes), with the same mount_setattr.
      */
     public boolean userNamespacedPods() {
-        return userNamespaces && idmapMounts;
+        return userNamespaces && kernel.atLeast(MOUNT_SETATTR);
     }
 
     /**

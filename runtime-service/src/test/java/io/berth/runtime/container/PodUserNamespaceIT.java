@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.berth.cri.v1.ContainerConfig;
 import io.berth.cri.v1.IDMapping;
 import io.berth.cri.v1.LinuxPodSandboxConfig;
+import io.berth.cri.v1.Mount;
 import io.berth.cri.v1.NamespaceMode;
 import io.berth.cri.v1.NamespaceOption;
 import io.berth.cri.v1.PodSandboxConfig;
@@ -18,8 +19,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Pods with a user namespace of their own (userns_options POD) on the real
@@ -28,17 +29,22 @@ import org.junit.jupiter.api.Test;
  */
 class PodUserNamespaceIT {
 
+    /** One world per runtime (runc 1.1.5 everywhere, plus the private runc 1.3 where this machine has it). */
+    static final java.util.Map<String, World> WORLDS = new java.util.LinkedHashMap<>();
     static World w;
 
-    @BeforeAll
-    static void setUp() throws Exception {
-        w = new World();
+    static void use(String runtime) throws Exception {
+        w = WORLDS.get(runtime);
+        if (w == null) {
+            w = new World(runtime);
+            WORLDS.put(runtime, w);
+        }
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (w != null) {
-            w.close();
+        for (World each : WORLDS.values()) {
+            each.close();
         }
     }
 
@@ -62,8 +68,8 @@ class PodUserNamespaceIT {
     }
 
     /** The kubelet copies the pod's namespace options, userns_options included, into every container. */
-    static Container run(Sandbox pod, String name, String script) {
-        ContainerConfig.Builder c = w.container(name, script);
+    static Container run(Sandbox pod, String name, String script, Mount... volumes) {
+        ContainerConfig.Builder c = w.container(name, script).addAllMounts(List.of(volumes));
         c.getLinuxBuilder().getSecurityContextBuilder().setNamespaceOptions(
                 pod.parsedConfig().getLinux().getSecurityContext().getNamespaceOptions());
         Container created = w.containers.create(pod.id(), c.build(), pod.parsedConfig());
@@ -85,11 +91,16 @@ class PodUserNamespaceIT {
         throw new AssertionError("no " + field + " in /proc/" + c.process().pid() + "/status");
     }
 
-    @Test
-    void twoContainersShareThePodsUserNamespaceAndOwnTheirRootfs() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.berth.runtime.oci.RuncBundle#runtimes")
+    void twoContainersShareThePodsUserNamespaceAndOwnTheirRootfs(String runtime) throws Exception {
+        use(runtime);
         long base = hostBase();
         Sandbox pod = pod("userns", userns(base, NamespaceMode.POD));
-        Container a = run(pod, "a", "exec sleep 620");
+        Path vol = Files.createDirectories(w.base.resolve("vol-" + runtime.hashCode()));
+        Files.setAttribute(Files.writeString(vol.resolve("seven"), "7"), "unix:uid", 7);
+        Container a = run(pod, "a", "exec sleep 620", Mount.newBuilder().setContainerPath("/data")
+                .setHostPath(vol.toString()).build());
         Container b = run(pod, "b", "exec sleep 621");
 
         assertEquals("0 " + base + " 65536", exec(a, "cat /proc/self/uid_map").strip()
@@ -107,6 +118,12 @@ class PodUserNamespaceIT {
         assertEquals((int) base, Files.getAttribute(upper.resolve("made-inside"), "unix:uid"));
         assertEquals((int) base, Files.getAttribute(upper.resolve("etc/sub/f"), "unix:gid"));
         assertEquals((int) base, Files.getAttribute(upper.resolve("etc"), "unix:uid"), "copied up as root's");
+
+        // A hostPath volume shows its on-disk ids (idmapped: by runc 1.3, by berthd for runc 1.1) and
+        // takes writes from the pod's root, which land on disk as root's.
+        assertEquals("7 7", exec(a, "echo $(stat -c %u /data/seven) $(cat /data/seven)").strip());
+        assertEquals("", exec(a, "echo w > /data/written"));
+        assertEquals(0, Files.getAttribute(vol.resolve("written"), "unix:uid"));
 
         // One user namespace for the pod, the one berthd pinned, owning the net, IPC and UTS namespaces:
         // otherwise runc could not have mounted sysfs and mqueue for its root.
@@ -127,10 +144,13 @@ class PodUserNamespaceIT {
         assertTrue(exec(a, "cat /proc/1/cmdline").contains("catatonit"));
 
         removeAndCheckNothingLeft(pod);
+        assertEquals("7", Files.readString(vol.resolve("seven")), "the volume outlives the pod untouched");
     }
 
-    @Test
-    void aPodWithoutASharedPidNamespaceKeepsItsUserNamespaceInPinsAlone() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.berth.runtime.oci.RuncBundle#runtimes")
+    void aPodWithoutASharedPidNamespaceKeepsItsUserNamespaceInPinsAlone(String runtime) throws Exception {
+        use(runtime);
         long base = hostBase();
         Sandbox pod = pod("userns-ctr", userns(base, NamespaceMode.CONTAINER));
         assertEquals(null, pod.namespaces().infra());

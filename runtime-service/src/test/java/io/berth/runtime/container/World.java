@@ -83,7 +83,15 @@ final class World implements AutoCloseable {
     ContainerService containers;
     String busybox;
 
+    /** The OCI runtime binary the world's pods run with (one handler, "runc"). */
+    final String runtime;
+
     World() throws IOException {
+        this("runc");
+    }
+
+    World(String runtime) throws IOException {
+        this.runtime = runtime;
         base = Files.createDirectory(Path.of("/tmp", "bc" + tag));
         root = base.resolve("root");
         state = base.resolve("state");
@@ -99,7 +107,7 @@ final class World implements AutoCloseable {
         // The runtime's features probed as berthd probes them, so the ITs see what a pod on this node gets.
         specs = new OciSpecs(new SpecInput.HostFacts(Capabilities.hostBounding(), cgroups.mode() == CgroupMode.UNIFIED,
                 OomScoreAdj.probe().floor(), Map.of()), io.berth.runtime.oci.ProbedRuntimes.probe(Map.of("runc",
-                new io.berth.runtime.oci.ProbedRuntimes.Binary("runc", List.of())), "runc", CommandRunner.system()));
+                new io.berth.runtime.oci.ProbedRuntimes.Binary(runtime, List.of())), "runc", CommandRunner.system()));
         busybox = testImages.busybox("busybox-" + tag, 0, "");
         newServices();
     }
@@ -124,7 +132,7 @@ final class World implements AutoCloseable {
                 new CgroupManagerPodCgroups(cgroups, OomScoreAdj.probe()), UnshareInfraLauncher.system(),
                 PodFiles.system(), Set.of("runc"), Duration.ofSeconds(30)));
         sandboxes.recover();
-        Containers.Settings s = new Containers.Settings(root, state, SHIM, Map.of("runc", OciRuntimeConfig.runc()),
+        Containers.Settings s = new Containers.Settings(root, state, SHIM, Map.of("runc", new OciRuntimeConfig(runtime, "", List.of())),
                 "runc");
         containers = Containers.start(s, sandboxes, new StoreImages(images, content, snapshots,
                 snapshots.snapshotsDir()), specs, cgroups, events);

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * the real runc ({@code runc run}), for the OCI package's ITs. Everything it
  * makes (containers, cgroups, host mounts, files) goes in {@link #close()}.
  */
-final class RuncBundle implements AutoCloseable {
+public final class RuncBundle implements AutoCloseable {
 
     /** -Dberth.test.runc=/path picks another runc build (e.g. a newer one for idmapped mounts). */
     static final String RUNC = System.getProperty("berth.test.runc", "runc");
@@ -44,7 +44,7 @@ final class RuncBundle implements AutoCloseable {
     static final Path PRIVATE_RUNC_13 = Path.of("/opt/berth-test-runtimes/bin/runc-1.3");
 
     /** The runtimes the capability-dependent ITs run with: {@link #RUNC}, plus runc 1.3 where present. */
-    static List<String> runtimes() {
+    public static List<String> runtimes() {
         List<String> out = new ArrayList<>(List.of(RUNC));
         if (Files.isExecutable(PRIVATE_RUNC_13) && !out.contains(PRIVATE_RUNC_13.toString())) {
             out.add(PRIVATE_RUNC_13.toString());

@@ -148,7 +148,28 @@ class UserNamespaceSpecTest extends FixtureTest {
     }
 
     @Test
-    void volumesInAUserNamespaceNeedIdmapSupport() {
+    void withoutRuntimeIdmapTheVolumesAreBerthsIdmappedCopiesBesideTheRootfs() {
+        Mount vol = Mount.newBuilder().setContainerPath("/data").setHostPath(dir.toString()).build();
+        Mount other = vol.toBuilder().setContainerPath("/other").build();
+        JsonNode s = spec(pod(List.of(map(0, 65536, 65536)), List.of(map(0, 65536, 65536))), vol, other);
+        assertEquals(fx.rootfs.resolveSibling("idmap").resolve("0").toString(), mount(s, "/data").get("source").asText());
+        assertEquals(fx.rootfs.resolveSibling("idmap").resolve("1").toString(),
+                mount(s, "/other").get("source").asText());
+        assertFalse(mount(s, "/data").has("uidMappings"), "runc 1.1 would refuse them");
+    }
+
+    @Test
+    void berthsCopiesAreOnlyPrivate() {
+        Mount vol = Mount.newBuilder().setContainerPath("/data").setHostPath(dir.toString())
+                .setPropagation(io.berth.cri.v1.MountPropagation.PROPAGATION_HOST_TO_CONTAINER).build();
+        var e = assertThrows(InvalidArgumentException.class,
+                () -> spec(pod(List.of(map(0, 65536, 65536)), List.of(map(0, 65536, 65536))), vol));
+        assertTrue(e.getMessage().contains("/data") && e.getMessage().contains("propagation"), e.getMessage());
+    }
+
+    @Test
+    void aBareBundleOnARuntimeWithoutIdmapRefusesVolumes() {
+        fx.usernsPath = null;
         Mount vol = Mount.newBuilder().setContainerPath("/data").setHostPath(dir.toString()).build();
         var e = assertThrows(InvalidArgumentException.class,
                 () -> spec(pod(List.of(map(0, 65536, 65536)), List.of(map(0, 65536, 65536))), vol));

@@ -3,6 +3,7 @@ package io.berth.runtime.container.rootfs;
 import io.berth.common.os.ErrnoException;
 import io.berth.common.os.Libc;
 import io.berth.image.snapshot.OverlayMount;
+import io.berth.runtime.oci.IdmappedVolumes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -38,6 +39,8 @@ public final class OverlayRootfs implements RootfsMounter {
 
     @Override
     public void unmount(Path target) throws IOException {
+        // The idmapped volume copies first: once this returns, the bundle may be deleted recursively.
+        IdmappedVolumes.unstage(target);
         if (!Files.exists(target)) {
             return;
         }
