@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a {@code kill -9} in the middle of a pull leaves (partial downloads,
  * a half-written record, committed blobs and snapshots no record points to)
- * is cleaned at the next start, and committed images stay.
+ * is cleaned at the next start, and committed images stay, also when the
+ * kill finds the service idle.
  */
 class RecoveryIT {
 
@@ -117,6 +118,52 @@ class RecoveryIT {
             assertTrue(s.module.recovery().ingestFiles() >= 1, "the stalled download was found");
             s.assertNothingLeftOver();
         }
+    }
+
+    @Test
+    void killOfAnIdleServiceLosesNoPulledImage() throws Exception {
+        TestImage image = TestImages.threeLayers(Format.OCI);
+        Path root = dir.resolve("root");
+        Path log = dir.resolve("idle.log");
+        try (RegistryServer registry = RegistryServer.start(dir.resolve("reg"))) {
+            new RegistryPusher(registry.uri(), null, null).push("crash/idle", "v1", image);
+            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    PullInChildProcess.class.getName(), root.toString(), registry.hostPort() + "/crash/idle:v1",
+                    "stay").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                awaitLine(log, child, "idle");
+            } finally {
+                child.destroyForcibly(); // SIGKILL while nothing runs: only what is on disk counts
+                child.waitFor();
+            }
+            try (Stack s = Stack.real(root)) {
+                ImageRecord r = s.module.images().list().getFirst();
+                assertEquals(image.id(), r.id());
+                assertEquals(List.of(registry.hostPort() + "/crash/idle:v1"), r.repoTags());
+                assertEquals(0, s.module.recovery().ingestFiles());
+                s.assertNothingLeftOver();
+                List<Path> lowers = s.snapshots.lowerDirs(r.chainIds().getLast());
+                assertEquals(3, lowers.size());
+                for (TestImage.Layer l : image.layers()) {
+                    assertTrue(s.module.content().has(l.blob().digest()), "blob " + l.blob().digest() + " kept");
+                }
+                assertEquals(image.id(), s.pull(registry.hostPort() + "/crash/idle:v1").id());
+                assertEquals(0, s.module.puller().blobFetchCount(), "no layer was downloaded again");
+            }
+        }
+    }
+
+    private static void awaitLine(Path log, Process child, String line) throws Exception {
+        long end = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < end) {
+            if (Files.exists(log) && Files.readAllLines(log).contains(line)) {
+                return;
+            }
+            assertTrue(child.isAlive(), "child died: " + (Files.exists(log) ? Files.readString(log) : ""));
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the child never printed " + line);
     }
 
     // Mid-pull: the stalled layer's download has bytes on disk.
