@@ -92,6 +92,7 @@ final class SandboxCreator {
         if (userns != null && !plan.sharedPid()) {
             // It only made the namespaces, which live on in their pins.
             step(rec, "stop the user namespace's first process", () -> deps.infra().stop(userns));
+            local = local.withNamespaces(local.namespaces().withInfra(null));
         }
         step(rec, "write resolv.conf, hostname and hosts", () -> writeFiles(rec, plan, net, rb));
         Sandbox ready = local.withNetwork(net).withState(SandboxState.READY);
@@ -144,7 +145,8 @@ final class SandboxCreator {
             rb.add("pod cgroup " + made[0].path().value(), () -> deps.cgroups().remove(made[0]));
         });
         Sandbox next = rec.withCgroup(made[0]);
-        return made[0].createdByBerth() ? store.update(rec.id(), r -> next, false) : next;
+        // Onto the stored record: it may already name a user namespace's infra process for recovery.
+        return made[0].createdByBerth() ? store.update(rec.id(), r -> r.withCgroup(made[0]), false) : next;
     }
 
     private void pinNamespaces(Sandbox rec, RunPlan plan, Rollback rb) throws IOException {
@@ -203,6 +205,9 @@ final class SandboxCreator {
             rb.add("state dir " + stateDir, () -> AtomicFiles.deleteTree(stateDir));
             started[0] = deps.infra().startInUserNamespace(rec.id(), plan.userns(), plan.sharedPid());
             rb.add("infra process " + started[0].pid(), () -> deps.infra().stop(started[0]));
+            // Recorded at once, even when it only makes the namespaces: after a kill -9 from here on,
+            // start-up recovery stops it with the rest (a non-shared one leaves the record when stopped).
+            store.update(rec.id(), r -> r.withNamespaces(r.namespaces().withInfra(started[0])), false);
             SandboxNamespaces ns = rec.namespaces();
             Path user = Path.of(ns.user());
             Path ipc = Path.of(ns.ipc());

@@ -12,6 +12,7 @@ import io.berth.cri.v1.LinuxPodSandboxConfig;
 import io.berth.cri.v1.NamespaceMode;
 import io.berth.cri.v1.UserNamespace;
 import io.berth.runtime.oci.UserNamespaceSpec;
+import io.berth.runtime.store.RecordStore;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,6 +71,31 @@ class SandboxUserNamespaceTest {
         assertEquals(List.of(), List.copyOf(fx.infra.running), "the holder was stopped");
         assertTrue(fx.namespaces.isPinned(Path.of(s.namespaces().user())));
         svc.remove(s.id());
+        assertTrue(fx.nothingHeld());
+    }
+
+    @Test
+    void aRunInterruptedByKillIsUndoneAtStartUpUserNamespaceAndHolderIncluded() throws Exception {
+        Sandbox s = svc.run(SandboxFixture.config("u").setLinux(userns(NamespaceMode.CONTAINER)).build(), "");
+        // What a kill -9 before the holder was stopped leaves: a CREATING record naming it, every pin.
+        InfraProcess holder = fx.infra.start("again");
+        RecordStore<Sandbox> raw = new RecordStore<>(fx.root.resolve("sandboxes"), "pod sandbox", Sandbox.class,
+                SandboxService.SCHEMA, Sandbox::id);
+        raw.load();
+        raw.update(s.id(), r -> r.withState(SandboxState.CREATING).withNamespaces(r.namespaces().withInfra(holder)));
+        SandboxService restarted = fx.newService();
+        assertEquals(1, restarted.recover().rolledBack());
+        assertTrue(fx.nothingHeld());
+        assertEquals(0, fx.filesLeft());
+    }
+
+    @Test
+    void aLostUserNamespacePinMakesThePodNotReady() throws Exception {
+        Sandbox s = svc.run(SandboxFixture.config("u").setLinux(userns(NamespaceMode.CONTAINER)).build(), "");
+        fx.namespaces.pinned.remove(Path.of(s.namespaces().user()));
+        SandboxService restarted = fx.newService();
+        assertEquals(1, restarted.recover().notReady());
+        restarted.remove(s.id());
         assertTrue(fx.nothingHeld());
     }
 
