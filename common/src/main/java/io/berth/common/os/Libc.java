@@ -463,6 +463,30 @@ public final class Libc {
         }
     }
 
+    // llistxattr (added for the image unpacker: a directory a layer only implies takes the xattrs of
+    // the lower directory it hides). The kernel caps a name list at XATTR_LIST_MAX, 64 KiB.
+    private static final MethodHandle LLISTXATTR = bind("llistxattr", FunctionDescriptor.of(LONG, PTR, PTR, LONG));
+    private static final int XATTR_LIST_MAX = 65536;
+
+    /** The names of the extended attributes of {@code path} itself (a symlink is not followed). */
+    public static java.util.List<String> llistxattr(String path) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            MemorySegment buf = a.allocate(XATTR_LIST_MAX);
+            long n = (long) invoke(LLISTXATTR, st, str(a, path), buf, (long) XATTR_LIST_MAX);
+            check(n < 0 ? -1 : 0, st, "llistxattr", path);
+            byte[] list = buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+            java.util.List<String> names = new java.util.ArrayList<>();
+            for (int start = 0, i = 0; i < list.length; i++) {
+                if (list[i] == 0) { // each name ends with a NUL
+                    names.add(new String(list, start, i - start, StandardCharsets.UTF_8));
+                    start = i + 1;
+                }
+            }
+            return names;
+        }
+    }
+
     public static String strerror(int errno) {
         try {
             MemorySegment p = (MemorySegment) STRERROR.invokeExact(errno);

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Gives the directories a layer created only to hold its members (a tar with
- * "usr/bin/x" but no "usr/" member) the owner, mode and times the same
+ * "usr/bin/x" but no "usr/" member) the owner, mode, times and xattrs the same
  * directory has in the layers below. In an overlay the top-most layer's
  * directory decides those attributes, so without this a layer adding one
  * file would turn a lower "/tmp" (1777) into 0755 root. Which lower
@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ParentDirs {
 
-    private static final String OPAQUE_XATTR = "trusted.overlay.opaque";
+    private static final String OVERLAY_XATTRS = "trusted.overlay.";
+    private static final String OPAQUE_XATTR = OVERLAY_XATTRS + "opaque";
 
     private ParentDirs() {
     }
@@ -89,7 +90,21 @@ final class ParentDirs {
         // Owner first: chown clears setgid, which the mode then restores.
         Libc.lchown(s, (Integer) a.get("uid"), (Integer) a.get("gid"));
         Libc.chmod(s, (Integer) a.get("mode") & 07777);
+        copyXattrs(from.toString(), s);
         Libc.lutimes(s, nanos((FileTime) a.get("lastAccessTime")), nanos((FileTime) a.get("lastModifiedTime")));
+    }
+
+    /**
+     * Overlay's own attributes stay behind: an opaque mark copied up would
+     * hide the very lower directory whose attributes this one stands in for.
+     */
+    private static void copyXattrs(String from, String to) throws IOException {
+        for (String name : Libc.llistxattr(from)) {
+            byte[] value = name.startsWith(OVERLAY_XATTRS) ? null : Libc.lgetxattr(from, name);
+            if (value != null) {
+                Libc.lsetxattr(to, name, value);
+            }
+        }
     }
 
     private static long nanos(FileTime t) {

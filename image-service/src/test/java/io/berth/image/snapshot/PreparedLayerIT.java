@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.berth.common.error.FailedPreconditionException;
 import io.berth.common.error.InvalidArgumentException;
+import io.berth.common.os.Libc;
 import io.berth.image.unpack.LayerBuilder;
 import io.berth.image.unpack.LayerCompression;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -96,6 +98,27 @@ class PreparedLayerIT {
         assertEquals(0700, mode(top(c2, "opt")), "a directory member of the layer itself wins");
         assertEquals(0755, mode(top(c2, "new/dir")), "nothing below: our default");
         assertEquals("y", Files.readString(top(c2, "usr/bin/y")));
+    }
+
+    @Test
+    void implicitParentsTakeTheLowerXattrsButNeverOverlaysOwn() throws IOException {
+        LayerBuilder base = new LayerBuilder();
+        TarArchiveEntry data = LayerBuilder.entry("data/", TarConstants.LF_DIR, 0755);
+        data.addPaxHeader("SCHILY.xattr.user.note", "from the lower layer");
+        base.add(data, null).file("data/.wh..wh..opq", "");
+        snapshots.commit(prepare(base), OverlaySnapshotterIT.chain(1), null);
+        snapshots.commit(prepare(new LayerBuilder().file("data/f", "f")), OverlaySnapshotterIT.chain(2),
+                OverlaySnapshotterIT.chain(1));
+
+        Path lower = snapshots.lowerDirs(OverlaySnapshotterIT.chain(1)).getFirst().resolve("data");
+        Path implied = top(OverlaySnapshotterIT.chain(2), "data");
+        assertEquals("y", new String(Libc.lgetxattr(lower.toString(), "trusted.overlay.opaque"),
+                StandardCharsets.US_ASCII), "the lower layer's data is opaque");
+        assertEquals("from the lower layer", new String(Libc.lgetxattr(implied.toString(), "user.note"),
+                StandardCharsets.UTF_8));
+        assertEquals(null, Libc.lgetxattr(implied.toString(), "trusted.overlay.opaque"),
+                "copied up, opaque would hide the lower data/ from the upper one");
+        assertEquals(List.of("user.note"), Libc.llistxattr(implied.toString()));
     }
 
     @Test
