@@ -76,22 +76,11 @@ class OverlayMountIT {
     void idmappedLayersShowTheMappedOwner() throws IOException, InterruptedException {
         OverlaySnapshotter s = chain(3);
         long hostRoot = 300_000 + new java.util.Random().nextInt(1000) * 65_536L;
-        Process holder = new ProcessBuilder("unshare", "--user", "sh", "-c", "read x").start();
         Path merged = Files.createDirectory(tmp.resolve("idmapped"));
-        try {
-            Path ns = Path.of("/proc/" + holder.pid() + "/ns/user");
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (Files.readSymbolicLink(ns).equals(Files.readSymbolicLink(Path.of("/proc/self/ns/user")))) {
-                assertTrue(System.nanoTime() < deadline, "unshare --user did not run");
-                Thread.sleep(1);
-            }
-            Files.writeString(Path.of("/proc/" + holder.pid() + "/uid_map"), "0 " + hostRoot + " 65536");
-            Files.writeString(Path.of("/proc/" + holder.pid() + "/gid_map"), "0 " + hostRoot + " 65536");
+        try (TestUserNamespace ns = new TestUserNamespace(hostRoot)) {
             new OverlayMount(s.snapshotsDir(), s.lowerDirs(OverlaySnapshotterIT.chain(3)),
                     Files.createDirectory(tmp.resolve("iup")), Files.createDirectory(tmp.resolve("iwork")))
-                    .mountIdmapped(merged, ns);
-        } finally {
-            holder.destroyForcibly().waitFor();
+                    .mountIdmapped(merged, ns.path());
         }
         try {
             // The overlay keeps the idmapped layers after the namespace's last process is gone.
