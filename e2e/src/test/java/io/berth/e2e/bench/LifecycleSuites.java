@@ -3,6 +3,7 @@ package io.berth.e2e.bench;
 import io.berth.cri.v1.ContainerState;
 import io.berth.cri.v1.ContainerStatusRequest;
 import io.berth.cri.v1.CreateContainerRequest;
+import io.berth.cri.v1.ListContainersRequest;
 import io.berth.cri.v1.PodSandboxConfig;
 import io.berth.cri.v1.PodSandboxStatusRequest;
 import io.berth.cri.v1.RemoveContainerRequest;
@@ -63,6 +64,37 @@ final class LifecycleSuites {
         } finally {
             removePod(podId);
         }
+    }
+
+    /**
+     * ListContainers (no filter, as the kubelet's relist sends it) over {@code listed}
+     * created, never started containers in one pod: each runtime holds the same
+     * records, and none runs a process. {@code warmUp} untimed calls, then {@code n}.
+     */
+    void listContainers(int listed, int warmUp, int n) {
+        PodSandboxConfig pod = ctx.pod("list");
+        String podId = ctx.rt().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build())
+                .getPodSandboxId();
+        try {
+            for (int i = 0; i < listed; i++) {
+                ctx.untimed("CreateContainer", () -> ctx.rt().createContainer(ctx.sleeper(podId, pod)));
+            }
+            ListContainersRequest all = ListContainersRequest.getDefaultInstance();
+            String op = listOp(listed);
+            for (int i = 0; i < warmUp + n; i++) {
+                int got = time(i >= warmUp, op, () -> ctx.rt().listContainers(all)).getContainersCount();
+                if (got < listed) {
+                    throw new IllegalStateException(op + " returned " + got + " containers");
+                }
+            }
+        } finally {
+            removePod(podId);
+        }
+    }
+
+    /** The row of {@link #listContainers}. */
+    static String listOp(int listed) {
+        return "ListContainers (" + listed + ")";
     }
 
     /** RunPodSandbox + CreateContainer + StartContainer until the container is RUNNING, {@code n} times. */

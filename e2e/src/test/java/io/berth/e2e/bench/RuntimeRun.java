@@ -23,6 +23,8 @@ final class RuntimeRun {
             "RemovePodSandbox");
     static final List<String> CONTAINER_OPS = List.of("CreateContainer", "StartContainer", "ContainerStatus",
             "StopContainer", "RemoveContainer");
+    /** The default count's row, for the table's order; another count's row sorts last. */
+    static final List<String> LIST_OPS = List.of(LifecycleSuites.listOp(500));
     static final List<String> SCRATCH_OPS = List.of("PodFromScratch");
     static final List<String> BIG_PULL_OPS = List.of("PullImage (big)");
     static final List<String> FOOTPRINT_OPS = List.of("footprint");
@@ -61,6 +63,12 @@ final class RuntimeRun {
                 ctx.untimed("PullImage", () -> { ctx.pull(ctx.busyboxImage); return null; });
                 lifecycle.containers(o.warmUp(), false);
                 lifecycle.containers(o.containers(), true);
+            });
+        }
+        if (o.suites().contains("list")) {
+            suite(ctx, "list", List.of(LifecycleSuites.listOp(o.listed())), () -> {
+                ctx.untimed("PullImage", () -> { ctx.pull(ctx.busyboxImage); return null; });
+                lifecycle.listContainers(o.listed(), o.warmUp() * 10, o.containers());
             });
         }
         if (o.suites().contains("scratch")) {
