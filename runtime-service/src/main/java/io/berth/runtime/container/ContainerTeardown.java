@@ -1,7 +1,9 @@
 package io.berth.runtime.container;
 
 import io.berth.common.fs.AtomicFiles;
+import io.berth.runtime.cgroup.CgroupDriver;
 import io.berth.runtime.cgroup.PodCgroup;
+import io.berth.runtime.container.runtime.OciRuntime;
 import io.berth.runtime.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,16 +53,17 @@ final class ContainerTeardown {
         this.executor = r -> Thread.ofVirtual().name("teardown").start(r);
     }
 
-    /** The process of {@code c} has exited: release what it held, once, in the background. */
+    /** The shim reaped the init of {@code c}: release what it held, once, in the background. */
     void release(Container c) {
-        releaseWork(c);
+        releaseWork(c, true);
     }
 
-    private Work releaseWork(Container c) {
+    /** @param reaped the shim's exit file proved the init dead (not merely a runtime's word, or a failed start) */
+    private Work releaseWork(Container c, boolean reaped) {
         // The pod cgroup is read now: by the time the work runs, the pod may be going.
         PodCgroup pod = podCgroup(c);
         return releases.computeIfAbsent(c.id(), id -> {
-            CompletableFuture<Void> f = CompletableFuture.runAsync(() -> releaseNow(c, pod), executor);
+            CompletableFuture<Void> f = CompletableFuture.runAsync(() -> releaseNow(c, pod, reaped), executor);
             f.whenComplete((ok, failed) -> {
                 if (failed != null) {
                     LOG.warn("container {}: release after exit: {} (RemoveContainer retries)", id,
@@ -71,16 +74,33 @@ final class ContainerTeardown {
         });
     }
 
+    /**
+     * Whether every process of {@code c} died with its init: in its own PID namespace the
+     * kernel kills the rest when the init exits. In the pod's, the node's or another
+     * container's, children may live on in its cgroup: the runtime's delete deals with them.
+     * The cgroupfs driver only: with systemd the runtime's delete also stops a scope unit.
+     */
+    private static boolean nothingOutlivesInit(Container c, PodCgroup pod) {
+        return pod != null && pod.driver() == CgroupDriver.CGROUPFS && c.process() != null
+                && c.parsedConfig().getLinux().getSecurityContext().getNamespaceOptions().getPid()
+                == io.berth.cri.v1.NamespaceMode.CONTAINER;
+    }
+
     private PodCgroup podCgroup(Container c) {
         return deps.sandboxes().apply(c.sandboxId()).map(Sandbox::cgroup).orElse(null);
     }
 
     /** Every step is tried; the first failure is reported after all of them ran. */
-    private void releaseNow(Container c, PodCgroup pod) {
+    private void releaseNow(Container c, PodCgroup pod, boolean reaped) {
         String id = c.id();
         ContainerLayout l = deps.layout();
         Steps s = new Steps(id);
-        s.run("delete its OCI runtime state", () -> deps.runtimes().forHandler(c.runtimeHandler()).delete(id));
+        OciRuntime runtime = deps.runtimes().forHandler(c.runtimeHandler());
+        if (reaped && nothingOutlivesInit(c, pod)) {
+            s.run("delete its OCI runtime state", () -> runtime.deleteExited(id));
+        } else {
+            s.run("delete its OCI runtime state", () -> runtime.delete(id));
+        }
         s.run("unmount its rootfs", () -> deps.rootfs().unmount(l.rootfs(id)));
         if (pod != null) {
             s.run("remove its cgroup", () -> deps.cgroups().removeContainer(pod, id));
@@ -95,13 +115,13 @@ final class ContainerTeardown {
     void remove(Container c) {
         String id = c.id();
         deps.exits().forget(id);
-        Work release = releaseWork(c);
+        Work release = releaseWork(c, false);
         CompletableFuture<Void> done = release.done()
                 .handle((ok, failed) -> {
                     if (failed != null) {
                         // Once more, now that every process is surely gone (e.g. EBUSY at exit).
                         LOG.debug("container {}: retrying its release: {}", id, failed.getMessage());
-                        releaseNow(c, podCgroup(c));
+                        releaseNow(c, podCgroup(c), false);
                     }
                     return null;
                 })

@@ -104,6 +104,36 @@ class ContainerLifecycleIT {
     }
 
     @Test
+    void anExitedContainerWithItsOwnPidNamespaceIsForgottenWithoutRuncAndLeavesNothing() throws Exception {
+        Container c = w.create(pod, w.container("ownpid", "sleep 1000 & sleep 1000 & trap 'exit 0' TERM; "
+                + "echo up; wait").setLinux(io.berth.cri.v1.LinuxContainerConfig.newBuilder().setSecurityContext(
+                io.berth.cri.v1.LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(
+                        io.berth.cri.v1.NamespaceOption.newBuilder().setPid(io.berth.cri.v1.NamespaceMode.CONTAINER)))));
+        w.containers.start(c.id());
+        Path runcState = w.state.resolve("runtimes/runc").resolve(c.id());
+        assertTrue(Files.isDirectory(runcState), "runc keeps state while it runs");
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (!Files.readString(Path.of(c.logPath())).contains("up") && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        List<Long> children = ProcessHandle.of(w.containers.require(c.id()).process().pid()).orElseThrow()
+                .children().map(ProcessHandle::pid).toList();
+        assertEquals(2, children.size(), "two sleeps under the init");
+        w.containers.stop(c.id(), 10);
+        assertEquals(0, w.containers.require(c.id()).exit().exitCode());
+        w.containers.awaitTeardowns(Duration.ofSeconds(30));
+        assertFalse(Files.exists(runcState), "runc's state is gone");
+        assertFalse(World.run("runc", "--root=" + w.state.resolve("runtimes/runc"), "list").stdoutText()
+                .contains(c.id()), "runc does not list it");
+        for (long pid : children) {
+            assertTrue(awaitGone(pid), "the init's child " + pid + " died with its PID namespace");
+        }
+        assertFalse(w.containerCgroupsLeft().stream().anyMatch(m -> m.contains(c.id())), "its cgroup is gone");
+        assertFalse(w.containerMounts().stream().anyMatch(m -> m.contains(c.id())), "its rootfs is unmounted");
+        w.containers.remove(c.id());
+    }
+
+    @Test
     void startTwiceIsAFailedPreconditionNamingTheState() {
         Container c = w.run(pod, "twice", "sleep 1000");
         FailedPreconditionException e = assertThrows(FailedPreconditionException.class,

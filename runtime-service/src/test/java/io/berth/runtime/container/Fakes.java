@@ -149,6 +149,12 @@ final class Fakes {
         }
 
         @Override
+        public void deleteExited(String id) {
+            calls.add("deleteExited " + id.substring(0, 6));
+            deleted.add(id);
+        }
+
+        @Override
         public Optional<State> state(String id) {
             return live.containsKey(id) ? Optional.of(new State("running", 42)) : Optional.empty();
         }

@@ -6,7 +6,10 @@ import io.berth.common.error.InternalException;
 import io.berth.common.exec.Command;
 import io.berth.common.exec.CommandResult;
 import io.berth.common.exec.CommandRunner;
+import io.berth.common.fs.AtomicFiles;
+import io.berth.runtime.store.IdGenerator;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +23,7 @@ import java.util.Optional;
 public final class RuncRuntime implements OciRuntime {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final String ROOT_ARG = "--root=";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String handler;
@@ -69,6 +73,33 @@ public final class RuncRuntime implements OciRuntime {
         if (!r.ok() && !gone(r)) {
             throw new InternalException(binary + " delete --force " + id + " failed: " + text(r));
         }
+    }
+
+    /**
+     * runc's delete of a stopped container removes its cgroup (the caller does that
+     * too), runs poststop hooks (berth's specs have none) and removes {@code root/id}
+     * (libcontainer's destroy): that last step is all that is left to do here. The
+     * id is one berth made (64 hex digits), so the directory is this container's.
+     * Other runtimes (crun, youki, ...) keep other state: they are run as usual.
+     */
+    @Override
+    public void deleteExited(String id) throws IOException {
+        Path root = explicitRoot();
+        if (root == null || !"runc".equals(Path.of(binary).getFileName().toString())
+                || !IdGenerator.isFullId(id)) {
+            delete(id);
+            return;
+        }
+        AtomicFiles.deleteTree(root.resolve(id));
+    }
+
+    private Path explicitRoot() {
+        for (String a : globalArgs) {
+            if (a.startsWith(ROOT_ARG) && a.length() > ROOT_ARG.length()) {
+                return Path.of(a.substring(ROOT_ARG.length()));
+            }
+        }
+        return null;
     }
 
     @Override
