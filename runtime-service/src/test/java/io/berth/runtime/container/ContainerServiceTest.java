@@ -133,6 +133,34 @@ class ContainerServiceTest {
     }
 
     @Test
+    void anExitedInitAloneInItsPidNamespaceIsForgottenWithoutTheRuntimesDeleteOthersWithIt() throws Exception {
+        var own = Fixture.config("own").toBuilder().setLinux(io.berth.cri.v1.LinuxContainerConfig.newBuilder()
+                .setSecurityContext(io.berth.cri.v1.LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(
+                        io.berth.cri.v1.NamespaceOption.newBuilder()
+                                .setPid(io.berth.cri.v1.NamespaceMode.CONTAINER)))).build();
+        Container alone = f.service.create(Fixture.POD, own, null);
+        f.service.start(alone.id());
+        Container shared = f.running("shared");
+        Container failed = f.service.create(Fixture.POD, own.toBuilder().setMetadata(
+                io.berth.cri.v1.ContainerMetadata.newBuilder().setName("failed")).build(), null);
+        f.shims.failStart = "bad spec";
+        assertThrows(ShimStartException.class, () -> f.service.start(failed.id()));
+        for (Container c : List.of(alone, shared)) {
+            Fakes.writeExit(f.layout.exitDir(), c.id(), 0, 0, false, false);
+            awaitState(c.id(), ContainerState.EXITED);
+        }
+        f.service.remove(failed.id());
+        f.service.awaitTeardowns(java.time.Duration.ofSeconds(10));
+        assertTrue(f.runtime.calls.contains("deleteExited " + alone.id().substring(0, 6)), f.runtime.calls.toString());
+        assertFalse(f.runtime.calls.contains("delete " + alone.id().substring(0, 6)), f.runtime.calls.toString());
+        // Its init's children may outlive it in the pod's PID namespace; a failed start proved no exit.
+        for (Container c : List.of(shared, failed)) {
+            assertTrue(f.runtime.calls.contains("delete " + c.id().substring(0, 6)), f.runtime.calls.toString());
+            assertFalse(f.runtime.calls.contains("deleteExited " + c.id().substring(0, 6)));
+        }
+    }
+
+    @Test
     void anOomKillIsReportedAsOomKilledWith137() throws Exception {
         Container c = f.running("web");
         Fakes.writeExit(f.layout.exitDir(), c.id(), 137, 9, true, false);
