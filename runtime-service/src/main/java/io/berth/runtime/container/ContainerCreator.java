@@ -25,21 +25,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * CreateContainer: everything or nothing. The record is written first (as
- * CREATING, invisible), then the rootfs and bundle; any failure undoes each
- * step, newest first, under the cleanup deadline, and releases the name.
+ * CreateContainer: everything or nothing. The rootfs and bundle come first,
+ * then the record, in one write (a record written first, then updated, cost a
+ * second write of ~0.5-1 ms per create); any failure undoes each step, newest
+ * first, under the cleanup deadline, and releases the name.
  * No process is started here: the shim runs the OCI runtime's create and
  * start together in StartContainer, as containerd does.
  */
 final class ContainerCreator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContainerCreator.class);
 
     private final ContainerDeps deps;
     private final RecordStore<Container> store;
     private final NameRegistrar names;
     private final Events events;
     private final java.util.function.Function<ContainerConfig, String> targetPidNs;
+    /** Snapshot chains of creates in flight, by container id: no record names them yet. */
+    private final java.util.Map<String, String> creating = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param targetPidNs the target's pid namespace path for a TARGET pid mode, else null */
     ContainerCreator(ContainerDeps deps, RecordStore<Container> store, NameRegistrar names, Events events,
@@ -52,31 +56,49 @@ final class ContainerCreator {
     }
 
     Container create(String sandboxId, ContainerConfig config, PodSandboxConfig sandboxConfig) {
+        StepTimes t = new StepTimes(LOG, "create container");
         validate(config);
         Sandbox sandbox = deps.sandboxes().apply(sandboxId).orElseThrow(
                 () -> new NotFoundException("pod sandbox \"" + sandboxId + "\" not found"));
         sandbox.state().require(sandbox.state().canCreateContainers(), sandbox.id(), "create a container in");
         deps.runtimes().forHandler(sandbox.runtimeHandler());
         String id = IdGenerator.newId();
+        t.mark("checks");
         Container.ContainerName name = new Container.ContainerName(config.getMetadata().getName(),
                 config.getMetadata().getAttempt());
         try (Rollback rb = new Rollback("create container " + id, deps.cleanupTimeout())) {
             names.reserve(name.reservedIn(sandbox.id()), id);
             rb.add("name", () -> names.releaseById(id));
             ResolvedImage image = deps.images().resolve(config.getImage().getImage());
+            t.mark("image");
             Container record = initial(id, sandbox, name, config, sandboxConfig, image);
-            store.create(record);
-            rb.add("record", () -> store.delete(id));
-            Container.RunAs user = prepareBundle(record, sandbox, config, image, rb);
-            Container done = store.update(id, c -> c.withUser(user).withState(ContainerState.CREATED));
-            rb.commit();
+            Container done;
+            creating.put(id, image.chainId());
+            try {
+                Container.RunAs user = prepareBundle(record, sandbox, config, image, rb, t);
+                done = record.withUser(user).withState(ContainerState.CREATED);
+                // The one record write, last: a kill -9 before it leaves a bundle and a
+                // mount that no record names, which the start-up sweep removes.
+                store.create(done);
+                rb.commit();
+            } finally {
+                creating.remove(id);
+            }
+            t.mark("record");
             events.created(done);
+            t.mark("event");
+            t.done();
             return done;
         }
     }
 
+    /** Snapshot chains that creates in flight are mounting: the image GC keeps them. */
+    java.util.Collection<String> chainsInUse() {
+        return creating.values();
+    }
+
     private Container.RunAs prepareBundle(Container c, Sandbox sandbox, ContainerConfig config, ResolvedImage image,
-                                          Rollback rb) {
+                                          Rollback rb, StepTimes t) {
         ContainerLayout l = deps.layout();
         String id = c.id();
         try {
@@ -84,18 +106,22 @@ final class ContainerCreator {
             Files.createDirectories(l.rootfs(id));
             Files.createDirectories(l.upper(id));
             Files.createDirectories(l.work(id));
+            t.mark("dirs");
             rb.add("rootfs mount", () -> deps.rootfs().unmount(l.rootfs(id)));
             deps.rootfs().mount(new RootfsMounter.Request(image.snapshotsBase(), image.lowerDirs(), l.upper(id),
                     l.work(id), l.rootfs(id), RootfsMounter.Idmap.of(sandbox)));
+            t.mark("mount");
             String cgroupsPath = deps.cgroups().ociCgroupsPath(sandbox.cgroup(), id);
             byte[] spec = deps.specs().configJson(new ContainerSpecs.Request(id, config, sandbox, image.config(),
                     image.id(), config.getImage().getImage(), l.rootfs(id), cgroupsPath, targetPidNs.apply(config)));
+            t.mark("spec");
             // Written in place, unsynced: the bundle is new, and a crash before the record
             // says CREATED leaves a CREATING record that recovery rolls back with the bundle.
             Files.write(l.configJson(id), spec);
             if (!c.logPath().isEmpty()) {
                 Files.createDirectories(Path.of(c.logPath()).getParent());
             }
+            t.mark("write");
             return userOf(id, spec);
         } catch (IOException e) {
             throw new InternalException("create container " + id + ": " + e.getMessage(), e);

@@ -163,6 +163,7 @@ public final class ContainerService implements PodContainers {
     public Set<String> snapshotsInUse() {
         Set<String> out = store.list().stream().map(c -> c.image().chainId()).collect(Collectors.toSet());
         out.addAll(teardown.chainsInUse());
+        out.addAll(creator.chainsInUse());
         return Set.copyOf(out);
     }
 

@@ -6,7 +6,7 @@ import io.berth.common.error.FailedPreconditionException;
  * Lifecycle of a container.
  * <pre>
  *  CreateContainer
- *        │ record written before the rootfs is mounted
+ *        │ rootfs and bundle made, then the record written once, already CREATED
  *        ▼
  *    CREATING ──rootfs + bundle ready──► CREATED ──StartContainer──► RUNNING ──process exits──► EXITED
  *        │                                  │        (shim: runtime      │      (exit file)        ▲
@@ -19,9 +19,10 @@ import io.berth.common.error.FailedPreconditionException;
  *    UNKNOWN: the record exists but the runtime cannot tell us about the process
  *    (it is reported, stoppable and removable).   Any visible state ──RemoveContainer──► (gone)
  * </pre>
- * CREATING is berth's own and invisible to the CRI, like the sandbox's: it
- * exists so that a {@code kill -9} inside CreateContainer leaves a record
- * that start-up recovery rolls back.
+ * CREATING is berth's own and invisible to the CRI, like the sandbox's. It is
+ * never written any more: a {@code kill -9} inside CreateContainer leaves a
+ * bundle and mount with no record, which the start-up sweep removes. Records
+ * that older builds wrote as CREATING are still rolled back at start-up.
  */
 public enum ContainerState {
     CREATING,

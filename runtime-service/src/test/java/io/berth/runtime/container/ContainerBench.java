@@ -11,7 +11,9 @@ import java.util.Locale;
  * time, CreateContainer, StartContainer, StopContainer (a process that exits on
  * SIGTERM), RemoveContainer and ContainerStatus; then ListContainers over 500
  * containers. Prints p50 and p90 of each service call. Not a test: run it by hand
- * (runtime-service/README.md, "Container benchmark"), e.g. with {@code -Dcontainers=100}.
+ * (runtime-service/README.md, "Container benchmark"), e.g. with {@code -Dcontainers=100};
+ * {@code -Dsettle=true} waits (untimed) for each removed container's background
+ * teardown before the next create, to see what that overlap costs.
  */
 public final class ContainerBench {
 
@@ -23,6 +25,7 @@ public final class ContainerBench {
     public static void main(String[] args) throws Exception {
         int n = Integer.getInteger("containers", 100);
         int listed = Integer.getInteger("listed", 500);
+        boolean settle = Boolean.getBoolean("settle");
         List<List<Long>> t = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             t.add(new ArrayList<>());
@@ -44,6 +47,10 @@ public final class ContainerBench {
                 long t5 = System.nanoTime();
                 w.containers.remove(c.id());
                 long t6 = System.nanoTime();
+                if (settle) {
+                    // Untimed: lets the next create run without this one's teardown beside it.
+                    w.containers.awaitTeardowns(java.time.Duration.ofSeconds(30));
+                }
                 if (i >= 5) { // the first few warm up the JIT
                     t.get(0).add(t1 - t0);
                     t.get(1).add(t2 - t1);
