@@ -2,10 +2,14 @@ package io.berth.image.snapshot;
 
 import io.berth.common.error.InvalidArgumentException;
 import io.berth.common.os.ErrnoException;
+import io.berth.common.fs.AtomicFiles;
 import io.berth.common.os.Libc;
+import io.berth.common.os.UserNamespaceHolder;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
@@ -93,6 +97,52 @@ public record OverlayMount(Path base, List<Path> lowerDirs, Path upperDir, Path 
     /** Whether overlayfs here takes layers one by one ("lowerdir+", Linux 6.8+), which {@link #mountIdmapped} needs. */
     public static boolean layerByLayerSupported() {
         return FsContext.LOWERDIR_PLUS;
+    }
+
+    /**
+     * Whether {@link #mountIdmapped} works here, found out once by doing it:
+     * a one-file layer in a temporary directory, idmapped through a throwaway
+     * user namespace, must show the mapped owner. Costs one short-lived
+     * process, the first time only.
+     */
+    public static boolean idmappedLayersWork() {
+        return IdmapProbe.WORKS;
+    }
+
+    private static final class IdmapProbe {
+        static final long MAPPED_ROOT = 1_000_000;
+        static final boolean WORKS = FsContext.LOWERDIR_PLUS && run();
+
+        private static boolean run() {
+            Path dir = null;
+            try {
+                dir = Files.createTempDirectory("berth-idmap-probe");
+                Path lower = Files.createDirectory(dir.resolve("lower"));
+                Files.writeString(lower.resolve("f"), "x");
+                Path merged = Files.createDirectory(dir.resolve("merged"));
+                OverlayMount m = new OverlayMount(dir, List.of(lower), Files.createDirectory(dir.resolve("upper")),
+                        Files.createDirectory(dir.resolve("work")));
+                try (UserNamespaceHolder ns = UserNamespaceHolder.start("0 " + MAPPED_ROOT + " 1",
+                        "0 " + MAPPED_ROOT + " 1", Duration.ofSeconds(5))) {
+                    m.mountIdmapped(merged, ns.path());
+                }
+                try {
+                    return Files.getAttribute(merged.resolve("f"), "unix:uid").equals((int) MAPPED_ROOT);
+                } finally {
+                    unmount(merged);
+                }
+            } catch (IOException | RuntimeException e) {
+                return false;
+            } finally {
+                if (dir != null) {
+                    try {
+                        AtomicFiles.deleteTree(dir);
+                    } catch (IOException e) {
+                        // A temporary directory; the mount is gone, so nothing is lost by leaving it.
+                    }
+                }
+            }
+        }
     }
 
     /**

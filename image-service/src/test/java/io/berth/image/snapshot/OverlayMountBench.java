@@ -1,5 +1,6 @@
 package io.berth.image.snapshot;
 
+import io.berth.common.os.UserNamespaceHolder;
 import io.berth.image.unpack.LayerBuilder;
 import io.berth.image.unpack.LayerCompression;
 import java.io.IOException;
@@ -28,7 +29,7 @@ class OverlayMountBench {
     }
 
     @Test
-    void mountTimes() throws IOException, InterruptedException {
+    void mountTimes() throws IOException {
         for (int layers : new int[] {3, 100}) {
             OverlaySnapshotter s = new OverlaySnapshotter(tmp.resolve("root" + layers));
             for (int i = 1; i <= layers; i++) {
@@ -41,7 +42,8 @@ class OverlayMountBench {
             long[] fsContext = new long[ROUNDS];
             long[] options = new long[ROUNDS];
             long[] idmapped = new long[ROUNDS];
-            try (TestUserNamespace ns = new TestUserNamespace(400_000)) {
+            try (UserNamespaceHolder ns = UserNamespaceHolder.start("0 400000 65536", "0 400000 65536",
+                    java.time.Duration.ofSeconds(5))) {
                 for (int r = 0; r < ROUNDS; r++) {
                     fsContext[r] = once(s, lowers, r, OverlayMount::mount);
                     options[r] = once(s, lowers, r, OverlayMount::mountByOptions);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.berth.common.os.UserNamespaceHolder;
 import io.berth.image.unpack.LayerBuilder;
 import io.berth.image.unpack.LayerCompression;
 import java.io.IOException;
@@ -77,7 +78,8 @@ class OverlayMountIT {
         OverlaySnapshotter s = chain(3);
         long hostRoot = 300_000 + new java.util.Random().nextInt(1000) * 65_536L;
         Path merged = Files.createDirectory(tmp.resolve("idmapped"));
-        try (TestUserNamespace ns = new TestUserNamespace(hostRoot)) {
+        try (UserNamespaceHolder ns = UserNamespaceHolder.start("0 " + hostRoot + " 65536", "0 " + hostRoot
+                + " 65536", java.time.Duration.ofSeconds(5))) {
             new OverlayMount(s.snapshotsDir(), s.lowerDirs(OverlaySnapshotterIT.chain(3)),
                     Files.createDirectory(tmp.resolve("iup")), Files.createDirectory(tmp.resolve("iwork")))
                     .mountIdmapped(merged, ns.path());
@@ -130,6 +132,11 @@ class OverlayMountIT {
             OverlayMount.unmount(merged);
         }
         assertEquals(List.of(), names(merged));
+    }
+
+    @Test
+    void theIdmapProbeFindsThatThisKernelIdmapsLayers() {
+        assertTrue(OverlayMount.idmappedLayersWork(), "Linux 6.18 idmaps overlay layers on this filesystem");
     }
 
     @Test

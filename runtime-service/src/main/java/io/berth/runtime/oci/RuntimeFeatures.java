@@ -53,14 +53,14 @@ public record RuntimeFeatures(String runtime, String version, Set<String> mountO
      * What the kernel itself allows, independent of the runtime.
      *
      * @param userNamespaces user namespaces are on, and a pod's can be given its rootfs: overlayfs
-     *                       takes idmapped layers one by one ("lowerdir+", see OverlayMount), which
-     *                       is how berth shows the image's files as the pod root's
+     *                       takes idmapped layers one by one ("lowerdir+"), which is how berth shows
+     *                       the image's files as the pod root's (OverlayMount tries it once)
      */
     public record Kernel(KernelVersion version, boolean userNamespaces) {
 
         public static Kernel running() {
             boolean userns = Files.exists(Path.of("/proc/self/ns/user")) && maxUserNamespaces() > 0
-                    && OverlayMount.layerByLayerSupported();
+                    && OverlayMount.idmappedLayersWork();
             return new Kernel(KernelVersion.running(), userns);
         }
 

@@ -101,9 +101,10 @@ public final class UserNamespaceSpec {
         }
         RuntimeFeatures rt = in.host().runtime();
         if (!rt.userNamespaces()) {
-            throw new InvalidArgumentException("userns_options mode POD: OCI runtime "
-                    + (rt.runtime().isEmpty() ? "(unprobed)" : rt.runtime()) + " on kernel " + rt.kernel()
-                    + " cannot run user namespaces");
+            // A valid request this node cannot serve (Status says so too: user_namespaces false).
+            throw new FailedPreconditionException("pod sandbox " + in.sandboxId() + ": userns_options mode POD: "
+                    + "OCI runtime " + (rt.runtime().isEmpty() ? "(unprobed)" : rt.runtime()) + " on kernel "
+                    + rt.kernel() + " cannot run user namespaces with an idmapped rootfs");
         }
         SpecInput.NamespacePlan plan = in.namespaces();
         if (plan.usernsPath() == null && (plan.netns() != null || plan.ipc() != null)) {

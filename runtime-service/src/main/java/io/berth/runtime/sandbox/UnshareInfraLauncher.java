@@ -1,9 +1,9 @@
 package io.berth.runtime.sandbox;
 
+import io.berth.common.os.UserNamespaceHolder;
 import io.berth.runtime.oci.UserNamespaceSpec;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,69 +73,31 @@ public final class UnshareInfraLauncher implements InfraLauncher {
     @Override
     public InfraProcess startInUserNamespace(String sandboxId, UserNamespaceSpec.Mappings userns,
                                              boolean pidNamespace) throws IOException {
-        Process holder = new ProcessBuilder("unshare", "--user", "sh", "-c", "read x")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        Process unshare = null;
-        try {
-            writeMappings(holder, userns, sandboxId);
+        try (UserNamespaceHolder holder = UserNamespaceHolder.start(line(userns.uid()), line(userns.gid()),
+                START_TIMEOUT)) {
             List<String> argv = new ArrayList<>(List.of("setsid", "nsenter", "--target", Long.toString(holder.pid()),
                     "--user", "--", "unshare", "--net", "--ipc", "--uts"));
             if (pidNamespace) {
                 argv.add("--pid");
             }
             argv.addAll(List.of("--fork", "--kill-child", catatonit.toString(), "-P"));
-            unshare = new ProcessBuilder(argv).redirectInput(new File("/dev/null"))
+            Process unshare = new ProcessBuilder(argv).redirectInput(new File("/dev/null"))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
-            return awaitInfra(unshare, sandboxId);
-        } catch (IOException | RuntimeException e) {
-            if (unshare != null) {
+            try {
+                return awaitInfra(unshare, sandboxId);
+            } catch (IOException | RuntimeException e) {
                 unshare.destroyForcibly();
+                throw e;
             }
-            throw e;
-        } finally {
-            holder.destroyForcibly();
-            try {
-                holder.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        } catch (IOException e) {
+            throw new IOException("user namespace for sandbox " + sandboxId + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Waits until the holder has its own user namespace, then maps container ids 0.. to the pod's host ids. */
-    private static void writeMappings(Process holder, UserNamespaceSpec.Mappings m, String sandboxId)
-            throws IOException {
-        Path proc = Path.of("/proc", Long.toString(holder.pid()));
-        Path own = Files.readSymbolicLink(Path.of("/proc/self/ns/user"));
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (true) {
-            if (!holder.isAlive()) {
-                throw new IOException("user namespace holder for sandbox " + sandboxId + " exited at once (status "
-                        + holder.exitValue() + ")");
-            }
-            try {
-                if (!Files.readSymbolicLink(proc.resolve("ns/user")).equals(own)) {
-                    break;
-                }
-            } catch (IOException notYet) {
-                // The exec into unshare is still under way.
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("user namespace for sandbox " + sandboxId + " was not created within "
-                        + START_TIMEOUT.toMillis() + " ms");
-            }
-            sleepBriefly();
-        }
-        Files.writeString(proc.resolve("uid_map"), line(m.uid()), StandardCharsets.US_ASCII);
-        Files.writeString(proc.resolve("gid_map"), line(m.gid()), StandardCharsets.US_ASCII);
     }
 
     private static String line(UserNamespaceSpec.Mapping m) {
-        return m.containerId() + " " + m.hostId() + " " + m.size() + "\n";
+        return m.containerId() + " " + m.hostId() + " " + m.size();
     }
 
     /** Waits until unshare's child has become catatonit (exec done), then identifies it. */

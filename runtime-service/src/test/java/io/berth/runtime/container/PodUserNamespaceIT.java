@@ -95,6 +95,8 @@ class PodUserNamespaceIT {
     @MethodSource("io.berth.runtime.oci.RuncBundle#runtimes")
     void twoContainersShareThePodsUserNamespaceAndOwnTheirRootfs(String runtime) throws Exception {
         use(runtime);
+        assertTrue(w.specs.hostFor("runc").runtime().toCri().getUserNamespaces(),
+                "Status claims user namespaces for " + runtime + " on this kernel");
         long base = hostBase();
         Sandbox pod = pod("userns", userns(base, NamespaceMode.POD));
         Path vol = Files.createDirectories(w.base.resolve("vol-" + runtime.hashCode()));

@@ -89,7 +89,7 @@ class OciNamespacesIT extends RuncTest {
                         NamespaceOption.newBuilder().setUsernsOptions(userns)))), RuncBundle.ownPid());
         String script = "cat /proc/self/uid_map /proc/self/gid_map; id -u";
         if (!b.features.userNamespaces()) {
-            assertThrows(InvalidArgumentException.class, () -> b.run(in, script));
+            assertThrows(io.berth.common.error.FailedPreconditionException.class, () -> b.run(in, script));
             return;
         }
         RuncBundle.Run r = b.run(in, script);
@@ -120,7 +120,12 @@ class OciNamespacesIT extends RuncTest {
                 .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
                         LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(
                                 NamespaceOption.newBuilder().setUsernsOptions(userns)))), RuncBundle.ownPid());
-        if (!b.features.idmapMounts() || !b.features.userNamespaces()) {
+        if (!b.features.userNamespaces()) {
+            assertThrows(io.berth.common.error.FailedPreconditionException.class, () -> b.run(in, "true"));
+            return;
+        }
+        if (!b.features.idmapMounts()) {
+            // A bare bundle has no pinned pod namespace for berthd to idmap a copy with.
             var e = assertThrows(InvalidArgumentException.class, () -> b.run(in, "true"));
             assertTrue(e.getMessage().contains("/data"), e.getMessage());
             return;

@@ -131,9 +131,9 @@ class UserNamespaceSpecTest extends FixtureTest {
     void aRuntimeWithoutUserNamespacesRefuses() {
         fx.runtime = new RuntimeFeatures("old-runtime", "", java.util.Set.of(), false, false, false,
                 SpecFixture.KERNEL);
-        var e = assertThrows(InvalidArgumentException.class,
+        var e = assertThrows(FailedPreconditionException.class,
                 () -> spec(pod(List.of(map(0, 65536, 65536)), List.of(map(0, 65536, 65536)))));
-        assertTrue(e.getMessage().contains("old-runtime"), e.getMessage());
+        assertTrue(e.getMessage().contains("old-runtime") && e.getMessage().contains("pod sandbox"), e.getMessage());
     }
 
     @Test

@@ -25,18 +25,6 @@ public final class OverlayRootfs implements RootfsMounter {
         overlay.mountIdmapped(r.target(), r.idmap().userns());
     }
 
-    /**
-     * Whether idmapped rootfs work here: overlayfs takes layers one by one
-     * ("lowerdir+") and mount_setattr can idmap a layer. The second needs a
-     * user namespace to map with, which only a user-namespaced pod has, so
-     * the kernel version stands in for it: idmapped mounts on the filesystems
-     * berth unpacks to (ext4, xfs, btrfs, tmpfs) and overlay on idmapped
-     * layers are all in by 6.3, and "lowerdir+" needs 6.8 anyway.
-     */
-    public static boolean idmappedLayersSupported() {
-        return OverlayMount.layerByLayerSupported();
-    }
-
     @Override
     public void unmount(Path target) throws IOException {
         // The idmapped volume copies first: once this returns, the bundle may be deleted recursively.
