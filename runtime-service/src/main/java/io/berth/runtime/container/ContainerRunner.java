@@ -152,6 +152,9 @@ final class ContainerRunner {
                 if (await(c.id(), exit, timeoutSeconds * 1000)) {
                     return;
                 }
+                // Says why the grace ran out: a handler never set (SigCgt), the signal blocked or ignored.
+                LOG.warn("container {}: still running {} s after signal {}; killing it ({})", c.id(),
+                        timeoutSeconds, c.stopSignal(), DirectSignal.signalState(c.process()));
             }
             runtime.kill(c.id(), StopSignals.SIGKILL, true);
             if (!await(c.id(), exit, deps.killWait().toMillis())) {

@@ -42,6 +42,19 @@ final class DirectSignal {
         }
     }
 
+    /** The init's state and signal masks from /proc/PID/status, for a log line; "" when unknown. */
+    static String signalState(Container.ProcessInfo p) {
+        if (p == null || p.pid() <= 0) {
+            return "";
+        }
+        try (var lines = Files.lines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
+            return String.join(", ", lines.filter(l -> l.startsWith("State:") || l.startsWith("Sig"))
+                    .map(l -> l.replaceAll("\\s+", " ")).toList());
+        } catch (IOException | RuntimeException e) {
+            return "pid " + p.pid() + " gone";
+        }
+    }
+
     /** /proc/PID/stat: "pid (comm) state ppid ...", comm may hold spaces and parentheses. */
     static boolean liveChildOf(long pid, long parent) {
         try {
