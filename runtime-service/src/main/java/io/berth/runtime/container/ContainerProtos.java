@@ -23,8 +23,7 @@ public final class ContainerProtos {
         return ContainerMetadata.newBuilder().setName(c.metadata().name()).setAttempt(c.metadata().attempt()).build();
     }
 
-    static ImageSpec image(Container c) {
-        ContainerConfig cfg = c.parsedConfig();
+    private static ImageSpec image(Container c, ContainerConfig cfg) {
         ImageSpec given = cfg.getImage();
         // The kubelet compares image with what it asked for; image_ref names what it got.
         return given.toBuilder().setImage(c.image().spec()).setImageRef(c.image().id()).build();
@@ -45,7 +44,7 @@ public final class ContainerProtos {
         io.berth.cri.v1.ContainerStatus.Builder b = io.berth.cri.v1.ContainerStatus.newBuilder()
                 .setId(c.id()).setMetadata(metadata(c)).setState(c.state().toCri())
                 .setCreatedAt(c.createdAtNanos())
-                .setImage(image(c)).setImageRef(c.image().ref()).setImageId(c.image().id())
+                .setImage(image(c, cfg)).setImageRef(c.image().ref()).setImageId(c.image().id())
                 .putAllLabels(c.labels()).putAllAnnotations(c.annotations())
                 .addAllMounts(cfg.getMountsList()).setLogPath(c.logPath())
                 .setResources(ContainerResources.newBuilder().setLinux(c.parsedResources()))
