@@ -62,7 +62,9 @@ class PodUserNamespaceIT {
 
     static Sandbox pod(String name, NamespaceOption ns) {
         PodSandboxConfig base = w.pod(name);
-        LinuxPodSandboxConfig.Builder linux = base.getLinux().toBuilder();
+        // Sysctls go into the pod's IPC and network namespaces, which its user namespace owns.
+        LinuxPodSandboxConfig.Builder linux = base.getLinux().toBuilder().putSysctls("kernel.shm_rmid_forced", "1")
+                .putSysctls("net.ipv4.ip_forward", "1");
         linux.getSecurityContextBuilder().setNamespaceOptions(ns);
         return w.sandboxes.run(base.toBuilder().setLinux(linux).build(), "");
     }
@@ -141,6 +143,11 @@ class PodUserNamespaceIT {
         assertEquals(exec(a, "readlink /proc/self/ns/net /proc/self/ns/ipc /proc/self/ns/pid"),
                 exec(b, "readlink /proc/self/ns/net /proc/self/ns/ipc /proc/self/ns/pid"));
         assertTrue(exec(a, "ip -o addr show eth0").contains("inet "), "CNI ran in the pod netns");
+        assertEquals("1 1", exec(b, "echo $(cat /proc/sys/kernel/shm_rmid_forced /proc/sys/net/ipv4/ip_forward)")
+                .strip());
+        assertTrue(exec(a, "cat /etc/resolv.conf").contains("nameserver 10.96.0.10"), "pod files are readable");
+        assertEquals("", exec(a, "echo x > /dev/shm/a"));
+        assertEquals("x", exec(b, "cat /dev/shm/a").strip(), "the pod's /dev/shm is shared and writable");
         // The infra (PID 1 of the pod) runs as the pod's root too, never as host root.
         assertEquals("0", exec(a, "stat -c %u /proc/1").strip(), "PID 1 (catatonit) is the pod's root inside");
         assertTrue(exec(a, "cat /proc/1/cmdline").contains("catatonit"));
