@@ -213,6 +213,11 @@ public final class RegistryClient {
                 throw new UnavailableException("redirect without Location from " + uri.getRawAuthority());
             }
             URI next = uri.resolve(location);
+            // A registry reached over HTTPS may not send us to plain HTTP: that is for insecure registries only.
+            if ("https".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
+                throw new UnavailableException("registry " + uri.getRawAuthority() + " redirected to "
+                        + next.getScheme() + "://" + next.getRawAuthority() + ", not HTTPS; refused");
+            }
             if (!Objects.equals(next.getRawAuthority(), uri.getRawAuthority())) {
                 h.remove("Authorization");
             }

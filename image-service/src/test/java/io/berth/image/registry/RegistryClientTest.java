@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.berth.common.error.FailedPreconditionException;
+import io.berth.common.error.UnavailableException;
 import io.berth.image.config.MirrorConfig;
 import io.berth.image.config.RegistryConfig;
 import io.berth.image.ref.ImageReference;
@@ -104,6 +105,21 @@ class RegistryClientTest {
         assertEquals(1, cdn.size());
         assertFalse(cdn.getFirst().headers().containsKey("Authorization"));
         assertEquals("Bearer registry-token", fake.requests.getFirst().headers().get("Authorization"));
+    }
+
+    @Test
+    void redirectFromHttpsToPlainHttpIsRefused() throws Exception {
+        FakeRegistry fake = new FakeRegistry().serve("team/app", "v1", image);
+        String layer = image.layers().getFirst().blob().digest().toString();
+        fake.hook(r -> r.uri().getPath().endsWith(layer) && r.uri().getScheme().equals("https")
+                ? FakeRegistry.Answer.of(302, new byte[0], "Location", "http://cdn.test/blob") : null);
+        RegistryClient c = client(fake, RegistryConfig.defaults(), Clock.systemUTC());
+        ImageReference ref = ImageReference.parse("reg.test/team/app:v1");
+        ResolvedImage r = c.resolve(ref, Credentials.ANONYMOUS, AMD64, T);
+        UnavailableException e = assertThrows(UnavailableException.class, () -> c.openBlob(r.endpoint(), ref,
+                Credentials.ANONYMOUS, image.layers().getFirst().blob().digest(), T));
+        assertTrue(e.getMessage().contains("http://cdn.test") && e.getMessage().contains("reg.test"), e.getMessage());
+        assertTrue(fake.requests.stream().noneMatch(q -> q.uri().getHost().equals("cdn.test")));
     }
 
     @Test
