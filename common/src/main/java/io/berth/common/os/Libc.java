@@ -487,6 +487,23 @@ public final class Libc {
         }
     }
 
+    private static final long SYS_SETRESUID = 117;
+
+    /**
+     * setresuid(2) for the calling thread only. Linux keeps credentials per
+     * thread; glibc's setresuid changes every thread of the process, the raw
+     * system call does not. For a short-lived platform thread that must act
+     * as another user (e.g. the owner of a user namespace's IPC sysctls);
+     * -1 leaves an id as it is.
+     */
+    public static void setresuidThisThread(long ruid, long euid, long suid) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(STATE);
+            long rc = (long) invoke(SYSCALL, st, SYS_SETRESUID, ruid, euid, suid, 0L);
+            check(rc < 0 ? -1 : 0, st, "setresuid", ruid + "," + euid + "," + suid);
+        }
+    }
+
     public static String strerror(int errno) {
         try {
             MemorySegment p = (MemorySegment) STRERROR.invokeExact(errno);

@@ -155,7 +155,8 @@ public final class LinuxPodNamespaces implements PodNamespaces {
     }
 
     @Override
-    public void writeSysctls(Path pin, NamespaceKind kind, Map<String, String> sysctls) throws IOException {
+    public void writeSysctls(Path pin, NamespaceKind kind, Map<String, String> sysctls, long nsRootUid)
+            throws IOException {
         Callable<Void> write = () -> {
             for (Map.Entry<String, String> e : sysctls.entrySet()) {
                 writeOne(e.getKey(), e.getValue());
@@ -168,7 +169,17 @@ public final class LinuxPodNamespaces implements PodNamespaces {
         }
         onFreshThread("pod-sysctl", () -> {
             Libc.setns(pin.toString(), kind.cloneFlag());
-            return write.call();
+            if (nsRootUid == 0) {
+                return write.call();
+            }
+            // An IPC namespace's sysctls are writable by its user namespace's root alone (the kernel
+            // compares the euid, capabilities do not count): this thread, and only it, becomes that uid.
+            Libc.setresuidThisThread(-1, nsRootUid, -1);
+            try {
+                return write.call();
+            } finally {
+                Libc.setresuidThisThread(-1, 0, -1);
+            }
         });
     }
 

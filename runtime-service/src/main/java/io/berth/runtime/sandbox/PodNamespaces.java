@@ -59,10 +59,13 @@ public interface PodNamespaces {
      * Writes sysctls from inside the namespace pinned at {@code pin}, as
      * {@code /proc/sys/a/b/c} for key {@code a.b.c}.
      *
+     * @param nsRootUid the host uid of root in the user namespace that owns the namespace (0 for the
+     *                  host's): the kernel lets only that uid write an IPC namespace's sysctls
      * @throws SysctlRejectedException naming the first key that does not exist
      *         there or whose value the kernel refused
      */
-    void writeSysctls(Path pin, NamespaceKind kind, Map<String, String> sysctls) throws IOException;
+    void writeSysctls(Path pin, NamespaceKind kind, Map<String, String> sysctls, long nsRootUid)
+            throws IOException;
 
     /** A sysctl that the kernel does not offer in that namespace, or whose value it refused. */
     final class SysctlRejectedException extends IOException {

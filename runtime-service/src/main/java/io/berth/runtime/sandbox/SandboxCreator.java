@@ -230,7 +230,8 @@ final class SandboxCreator {
         }
         String pin = kind == NamespaceKind.NET ? rec.namespaces().netns() : rec.namespaces().ipc();
         try {
-            deps.namespaces().writeSysctls(Path.of(pin), kind, sysctls);
+            deps.namespaces().writeSysctls(Path.of(pin), kind, sysctls,
+                    plan.userns() == null ? 0 : plan.userns().uid().hostId());
         } catch (PodNamespaces.SysctlRejectedException r) {
             throw new InvalidArgumentException("pod sandbox " + plan.metadata().reservedName() + " ("
                     + kind.procName() + " namespace): " + r.getMessage(), r);

@@ -174,6 +174,48 @@ class PodUserNamespaceIT {
         removeAndCheckNothingLeft(pod);
     }
 
+    /** A RunPodSandbox that fails after the user namespace exists (the kernel refuses a sysctl value). */
+    @ParameterizedTest
+    @MethodSource("io.berth.runtime.oci.RuncBundle#runtimes")
+    void aFailedRunLeavesNoNamespaceProcessOrPin(String runtime) throws Exception {
+        use(runtime);
+        long base = hostBase();
+        PodSandboxConfig bad = w.pod("userns-bad");
+        LinuxPodSandboxConfig.Builder linux = bad.getLinux().toBuilder().putSysctls("kernel.msgmax", "many");
+        linux.getSecurityContextBuilder().setNamespaceOptions(userns(base, NamespaceMode.POD));
+        List<String> mounts = w.mountsOfThisWorld();
+        var e = org.junit.jupiter.api.Assertions.assertThrows(io.berth.common.error.InvalidArgumentException.class,
+                () -> w.sandboxes.run(bad.toBuilder().setLinux(linux).build(), ""));
+        assertTrue(e.getMessage().contains("kernel.msgmax"), e.getMessage());
+        assertEquals(mounts, w.mountsOfThisWorld(), "no pin left");
+        assertEquals(List.of(), w.sandboxes.list(null));
+        long end = System.nanoTime() + 10_000_000_000L;
+        List<Long> left;
+        do {
+            left = processesOwnedBy(base);
+            Thread.sleep(50);
+        } while (!left.isEmpty() && System.nanoTime() < end);
+        assertEquals(List.of(), left, "the infra process (the pod's root) is gone");
+    }
+
+    static List<Long> processesOwnedBy(long uid) throws Exception {
+        List<Long> out = new java.util.ArrayList<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(q -> q.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    if (stat.charAt(stat.lastIndexOf(')') + 2) != 'Z'
+                            && ((Number) Files.getAttribute(p, "unix:uid")).longValue() == uid) {
+                        out.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (java.io.IOException gone) {
+                    // exited while we looked
+                }
+            }
+        }
+        return out;
+    }
+
     /**
      * Live processes in the user namespace {@code link} ("user:[N]"), waiting up to {@code seconds} for
      * there to be no more than {@code expected} (zombies count as gone: PID 1 here reaps orphans late).

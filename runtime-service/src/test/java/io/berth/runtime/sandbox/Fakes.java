@@ -98,7 +98,8 @@ final class Fakes {
         }
 
         @Override
-        public void writeSysctls(Path pin, NamespaceKind kind, Map<String, String> sysctls) throws IOException {
+        public void writeSysctls(Path pin, NamespaceKind kind, Map<String, String> sysctls, long nsRootUid)
+                throws IOException {
             for (Map.Entry<String, String> e : sysctls.entrySet()) {
                 if (!knownSysctls.contains(e.getKey())) {
                     throw new SysctlRejectedException(e.getKey(), "does not exist");
