@@ -1,6 +1,7 @@
 package io.berth.runtime.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +52,28 @@ class ContainerRpcsTest {
     void tearDown() throws Exception {
         cri.close();
         f.close();
+    }
+
+    @Test
+    void listReusesEachUnchangedContainersMessageAndForgetsRemovedOnes() {
+        var list = new io.berth.runtime.container.rpc.ListContainersHandler(f.service);
+        Container a = f.create("a");
+        Container b = f.create("b");
+        var all = io.berth.cri.v1.ListContainersRequest.getDefaultInstance();
+        var first = list.handle(all);
+        var second = list.handle(all);
+        assertEquals(2, second.getContainersCount());
+        assertSame(first.getContainers(0), second.getContainers(0), "built once");
+        f.service.start(a.id());
+        var third = list.handle(all);
+        assertEquals(io.berth.cri.v1.ContainerState.CONTAINER_RUNNING, third.getContainersList().stream()
+                .filter(c -> c.getId().equals(a.id())).findFirst().orElseThrow().getState(), "a change shows");
+        assertSame(second.getContainersList().stream().filter(c -> c.getId().equals(b.id())).findFirst()
+                .orElseThrow(), third.getContainersList().stream().filter(c -> c.getId().equals(b.id()))
+                .findFirst().orElseThrow());
+        f.service.remove(a.id());
+        assertEquals(1, list.handle(all).getContainersCount());
+        assertEquals(1, list.kept(), "the removed container's message is dropped");
     }
 
     @Test
