@@ -28,7 +28,7 @@ final class Report {
         StringBuilder b = new StringBuilder();
         host.forEach((k, v) -> b.append("host ").append(k).append(": ").append(v).append('\n'));
         b.append('\n');
-        b.append(String.format("%-20s %-16s %5s %9s %9s %9s %9s %9s  %s%n", "operation (ms)", "runtime", "n", "min",
+        b.append(String.format("%-27s %-16s %5s %9s %9s %9s %9s %9s  %s%n", "operation (ms)", "runtime", "n", "min",
                 "p50", "p90", "p99", "max", "berth/rt p50"));
         RuntimeResult berth = results.stream().filter(r -> r.runtime.equals(BERTH)).findFirst().orElse(null);
         for (String op : operations(results)) {
@@ -36,10 +36,10 @@ final class Report {
                 Samples s = r.latencies.get(op);
                 if (s == null) {
                     String why = r.missing.getOrDefault(op, "not run");
-                    b.append(String.format("%-20s %-16s %s%n", op, r.runtime, why));
+                    b.append(String.format("%-27s %-16s %s%n", op, r.runtime, why));
                     continue;
                 }
-                b.append(String.format("%-20s %-16s %5d %9.2f %9.2f %9.2f %9.2f %9.2f  %s%n", op, r.runtime,
+                b.append(String.format("%-27s %-16s %5d %9.2f %9.2f %9.2f %9.2f %9.2f  %s%n", op, r.runtime,
                         s.count(), s.min(), s.percentile(50), s.percentile(90), s.percentile(99), s.max(),
                         ratio(berth == null ? null : berth.latencies.get(op), s, r)));
             }
