@@ -50,7 +50,7 @@ public final class ImageServiceHandlers extends ImageServiceGrpc.ImageServiceImp
 
     @Override
     public void imageStatus(ImageStatusRequest request, StreamObserver<ImageStatusResponse> out) {
-        reply(out, status.handle(request));
+        status.handle(request, out);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.berth.image.content.ContentStore;
 import io.berth.image.ref.Digest;
 import io.berth.image.store.ImageRecord;
 import io.berth.image.store.ImageStore;
+import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -31,6 +32,31 @@ public final class ImageStatusHandler {
         this.images = images;
         this.content = content;
         this.messages = messages;
+    }
+
+    /**
+     * Answers on the calling thread, which is berthd's gRPC event loop: the record is
+     * in memory and readers lock nothing. Only a verbose call reads a blob (the image
+     * config, up to 4 MiB) from disk, so it moves to a virtual thread and answers from
+     * there; its failures reach the error mapping through {@code onError}.
+     */
+    public void handle(ImageStatusRequest request, StreamObserver<ImageStatusResponse> out) {
+        if (!request.getVerbose()) {
+            reply(out, handle(request));
+            return;
+        }
+        Thread.ofVirtual().name("image-status").start(() -> {
+            try {
+                reply(out, handle(request));
+            } catch (RuntimeException e) {
+                out.onError(e);
+            }
+        });
+    }
+
+    private static void reply(StreamObserver<ImageStatusResponse> out, ImageStatusResponse response) {
+        out.onNext(response);
+        out.onCompleted();
     }
 
     public ImageStatusResponse handle(ImageStatusRequest request) {

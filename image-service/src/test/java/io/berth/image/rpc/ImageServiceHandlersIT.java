@@ -81,10 +81,14 @@ class ImageServiceHandlersIT {
         registry.close();
     }
 
-    /** Collects what a handler sends; errors propagate as exceptions instead. */
+    /**
+     * Collects what a handler sends; errors propagate as exceptions instead. A verbose
+     * ImageStatus answers from its own thread, so completion is awaited.
+     */
     static final class Collector<T> implements StreamObserver<T> {
-        final List<T> values = new ArrayList<>();
-        boolean completed;
+        final List<T> values = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        volatile boolean completed;
 
         @Override
         public void onNext(T value) {
@@ -99,9 +103,15 @@ class ImageServiceHandlersIT {
         @Override
         public void onCompleted() {
             completed = true;
+            done.countDown();
         }
 
         T single() {
+            try {
+                done.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             assertTrue(completed);
             assertEquals(1, values.size());
             return values.getFirst();

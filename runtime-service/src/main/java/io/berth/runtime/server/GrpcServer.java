@@ -57,9 +57,11 @@ public final class GrpcServer implements AutoCloseable {
             RuntimeServiceGrpc.getListPodSandboxMethod().getFullMethodName(),
             RuntimeServiceGrpc.getContainerStatusMethod().getFullMethodName(),
             RuntimeServiceGrpc.getListContainersMethod().getFullMethodName(),
-            // ImageStore readers lock nothing (writers publish whole snapshots). ImageStatus stays off:
-            // a verbose one reads the image config, up to 4 MiB, from disk.
-            ImageServiceGrpc.getListImagesMethod().getFullMethodName());
+            // ImageStore readers lock nothing (writers publish whole snapshots). A verbose
+            // ImageStatus reads the image config from disk: its handler moves that one to a
+            // virtual thread itself (the executor is chosen before the request is read).
+            ImageServiceGrpc.getListImagesMethod().getFullMethodName(),
+            ImageServiceGrpc.getImageStatusMethod().getFullMethodName());
 
     private final Path socket;
     private final Server server;

@@ -100,15 +100,20 @@ class GrpcServerTest {
         }
     }
 
-    /** ListImages reads a lock-free snapshot; ImageStatus may read a config blob from disk when verbose. */
+    /**
+     * ListImages and ImageStatus read lock-free snapshots on the event loop; a verbose
+     * ImageStatus reads a blob, and its handler moves itself off the loop (ImageStatusHandlerTest).
+     */
     @Test
-    void listImagesRunsOnTheEventLoopAndImageStatusDoesNot() throws Exception {
+    void listImagesAndImageStatusRunOnTheEventLoopAndPullImageDoesNot() throws Exception {
         Path socket = dir.resolve("run/images.sock");
         ServiceRouter service = ServiceRouter.builder(ImageServiceGrpc.getServiceDescriptor())
                 .unary(ImageServiceGrpc.getListImagesMethod(), r -> ListImagesResponse.newBuilder()
                         .addImages(Image.newBuilder().setId(Thread.currentThread().getName())).build())
                 .unary(ImageServiceGrpc.getImageStatusMethod(), r -> ImageStatusResponse.newBuilder()
-                        .putInfo("virtual", Boolean.toString(Thread.currentThread().isVirtual())).build())
+                        .putInfo("thread", Thread.currentThread().getName()).build())
+                .unary(ImageServiceGrpc.getPullImageMethod(), r -> io.berth.cri.v1.PullImageResponse.newBuilder()
+                        .setImageRef(Boolean.toString(Thread.currentThread().isVirtual())).build())
                 .build();
         GrpcServer server = GrpcServer.start(socket, List.of(service), new ErrorMappingInterceptor(RpcRecorder.NONE));
         ManagedChannel channel = channel(socket);
@@ -116,9 +121,12 @@ class GrpcServerTest {
             var stub = ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
             String listThread = stub.listImages(ListImagesRequest.getDefaultInstance()).getImages(0).getId();
             assertTrue(listThread.startsWith("berth-grpc"), listThread);
-            ImageStatusRequest status = ImageStatusRequest.newBuilder()
-                    .setImage(ImageSpec.newBuilder().setImage("busybox")).build();
-            assertEquals("true", stub.imageStatus(status).getInfoOrThrow("virtual"));
+            ImageSpec busybox = ImageSpec.newBuilder().setImage("busybox").build();
+            String statusThread = stub.imageStatus(ImageStatusRequest.newBuilder().setImage(busybox).build())
+                    .getInfoOrThrow("thread");
+            assertTrue(statusThread.startsWith("berth-grpc"), statusThread);
+            assertEquals("true", stub.pullImage(io.berth.cri.v1.PullImageRequest.newBuilder().setImage(busybox)
+                    .build()).getImageRef(), "a pull blocks: it runs on a virtual thread");
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             server.shutdown(Duration.ofSeconds(2));
