@@ -103,8 +103,10 @@ class PodUserNamespaceIT {
         Sandbox pod = pod("userns", userns(base, NamespaceMode.POD));
         Path vol = Files.createDirectories(w.base.resolve("vol-" + runtime.hashCode()));
         Files.setAttribute(Files.writeString(vol.resolve("seven"), "7"), "unix:uid", 7);
+        Path cfg = Files.writeString(w.base.resolve("cfg-" + runtime.hashCode()), "config\n");
         Container a = run(pod, "a", "exec sleep 620", Mount.newBuilder().setContainerPath("/data")
-                .setHostPath(vol.toString()).build());
+                .setHostPath(vol.toString()).build(), Mount.newBuilder().setContainerPath("/etc/app.conf")
+                .setHostPath(cfg.toString()).setReadonly(true).build());
         Container b = run(pod, "b", "exec sleep 621");
 
         assertEquals("0 " + base + " 65536", exec(a, "cat /proc/self/uid_map").strip()
@@ -128,6 +130,9 @@ class PodUserNamespaceIT {
         assertEquals("7 7", exec(a, "echo $(stat -c %u /data/seven) $(cat /data/seven)").strip());
         assertEquals("", exec(a, "echo w > /data/written"));
         assertEquals(0, Files.getAttribute(vol.resolve("written"), "unix:uid"));
+        assertEquals("config 0", exec(a, "echo $(cat /etc/app.conf) $(stat -c %u /etc/app.conf)").strip(),
+                "a single-file volume too");
+        assertTrue(exec(a, "echo x > /etc/app.conf").contains("Read-only"), "and it stays read-only");
 
         // One user namespace for the pod, the one berthd pinned, owning the net, IPC and UTS namespaces:
         // otherwise runc could not have mounted sysfs and mqueue for its root.
