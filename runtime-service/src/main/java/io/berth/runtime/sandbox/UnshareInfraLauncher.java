@@ -1,6 +1,9 @@
 package io.berth.runtime.sandbox;
 
+import io.berth.common.error.FailedPreconditionException;
 import io.berth.common.os.UserNamespaceHolder;
+import io.berth.runtime.oci.KernelVersion;
+import io.berth.runtime.oci.RuntimeFeatures;
 import io.berth.runtime.oci.UserNamespaceSpec;
 import java.io.File;
 import java.io.IOException;
@@ -73,6 +76,12 @@ public final class UnshareInfraLauncher implements InfraLauncher {
     @Override
     public InfraProcess startInUserNamespace(String sandboxId, UserNamespaceSpec.Mappings userns,
                                              boolean pidNamespace) throws IOException {
+        if (!RuntimeFeatures.Kernel.running().userNamespaces()) {
+            // Refused before anything exists; Status says user_namespaces false on such a node too.
+            throw new FailedPreconditionException("pod sandbox " + sandboxId + ": userns_options mode POD: this "
+                    + "node cannot give a pod its own user namespace (user namespaces off, or kernel "
+                    + KernelVersion.running() + " cannot idmap overlay layers)");
+        }
         try (UserNamespaceHolder holder = UserNamespaceHolder.start(line(userns.uid()), line(userns.gid()),
                 START_TIMEOUT)) {
             List<String> argv = new ArrayList<>(List.of("setsid", "nsenter", "--target", Long.toString(holder.pid()),
