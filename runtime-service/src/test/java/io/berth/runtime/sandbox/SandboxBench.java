@@ -18,6 +18,8 @@ public final class SandboxBench {
     public static void main(String[] args) throws Exception {
         int n = Integer.getInteger("pods", 100);
         boolean hostNet = Boolean.getBoolean("hostnet");
+        // -Duserns=true: each pod gets its own user namespace (userns_options POD), made before the rest.
+        boolean userns = Boolean.getBoolean("userns");
         RealPods pods = new RealPods();
         SandboxService svc = pods.newService();
         List<Long> run = new ArrayList<>();
@@ -27,10 +29,18 @@ public final class SandboxBench {
         PodSandboxStatusHandler statusHandler = new PodSandboxStatusHandler(svc);
         try {
             for (int i = 0; i < n + 5; i++) {
-                long t0 = System.nanoTime();
-                Sandbox s = svc.run(hostNet ? pods.config("bench" + i).setLinux(SandboxFixture.linux(
+                var config = hostNet ? pods.config("bench" + i).setLinux(SandboxFixture.linux(
                         io.berth.cri.v1.NamespaceMode.NODE, io.berth.cri.v1.NamespaceMode.CONTAINER,
-                        io.berth.cri.v1.NamespaceMode.POD)).build() : pods.config("bench" + i).build(), "");
+                        io.berth.cri.v1.NamespaceMode.POD)) : pods.config("bench" + i);
+                if (userns) {
+                    var range = io.berth.cri.v1.IDMapping.newBuilder().setContainerId(0)
+                            .setHostId(2_100_000_000 + (i % 1000) * 65536).setLength(65536).build();
+                    config.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder()
+                            .setUsernsOptions(io.berth.cri.v1.UserNamespace.newBuilder()
+                                    .setMode(io.berth.cri.v1.NamespaceMode.POD).addUids(range).addGids(range));
+                }
+                long t0 = System.nanoTime();
+                Sandbox s = svc.run(config.build(), "");
                 long t1 = System.nanoTime();
                 statusHandler.handle(io.berth.cri.v1.PodSandboxStatusRequest.newBuilder().setPodSandboxId(s.id())
                         .build());
