@@ -14,10 +14,11 @@ import java.util.List;
  * mount themselves (runc before 1.2). Each volume of a user-namespaced pod
  * is cloned (open_tree, with its submounts), idmapped through the pod's
  * pinned user namespace (mount_setattr) and attached at
- * {@code <bundle>/idmap/<index>}, which the spec names as the bind source
- * ({@link VolumeIdmap}). The copies are unmounted with the rootfs
- * ({@link #unstage}), always before anything deletes the bundle: a recursive
- * delete through a live copy would delete the volume's files.
+ * {@code <root>/idmap-volumes/<container id>/<index>} ({@link #stageDir}),
+ * which the spec names as the bind source ({@link VolumeIdmap}). The copies
+ * are unmounted with the rootfs ({@link #unstage}): every path that unmounts a
+ * container's rootfs (removal, rollback, the start-up sweep of orphaned
+ * bundles) takes them along.
  */
 public final class IdmappedVolumes {
 
@@ -30,9 +31,16 @@ public final class IdmappedVolumes {
                 && in.config().getMountsCount() > 0;
     }
 
-    /** Where a container's copies live: beside its rootfs, inside its bundle. */
+    /**
+     * Where a container's copies live: {@code <root>/idmap-volumes/<id>} for the rootfs
+     * {@code <root>/containers/<id>/rootfs}. Outside the bundle on purpose: a bundle is deleted
+     * recursively, even by a rollback that goes on after a failed unmount, and a recursive delete
+     * through a copy still mounted would delete the volume's files. Here nothing deletes recursively.
+     */
     public static Path stageDir(Path rootfs) {
-        return rootfs.resolveSibling("idmap");
+        Path bundle = rootfs.toAbsolutePath().getParent();
+        Path containers = bundle.getParent();
+        return containers.resolveSibling("idmap-volumes").resolve(bundle.getFileName().toString());
     }
 
     /**

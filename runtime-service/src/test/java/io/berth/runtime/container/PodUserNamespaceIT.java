@@ -133,6 +133,9 @@ class PodUserNamespaceIT {
         assertEquals("config 0", exec(a, "echo $(cat /etc/app.conf) $(stat -c %u /etc/app.conf)").strip(),
                 "a single-file volume too");
         assertTrue(exec(a, "echo x > /etc/app.conf").contains("Read-only"), "and it stays read-only");
+        boolean runtimeIdmaps = w.specs.hostFor("runc").runtime().idmapMounts();
+        assertEquals(runtimeIdmaps ? 0 : 2, w.mountsOfThisWorld().stream().filter(m -> m.contains("idmap-volumes"))
+                .count(), "berthd's idmapped copies exist exactly when the runtime cannot idmap");
 
         // One user namespace for the pod, the one berthd pinned, owning the net, IPC and UTS namespaces:
         // otherwise runc could not have mounted sysfs and mqueue for its root.
@@ -260,6 +263,7 @@ class PodUserNamespaceIT {
             assertFalse(Files.exists(p), p + " left");
         }
         assertEquals(List.of(), w.containerMounts());
+        assertEquals(List.of(), w.mountsOfThisWorld().stream().filter(m -> m.contains("idmap-volumes")).toList());
         assertEquals(List.of(), w.mountsOfThisWorld().stream().filter(m -> m.contains(pod.id())).toList());
         assertEquals(List.of(), processesIn(user, 0, 10), "infra and containers gone with the pod");
     }

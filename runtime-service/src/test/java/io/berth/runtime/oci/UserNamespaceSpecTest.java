@@ -152,9 +152,10 @@ class UserNamespaceSpecTest extends FixtureTest {
         Mount vol = Mount.newBuilder().setContainerPath("/data").setHostPath(dir.toString()).build();
         Mount other = vol.toBuilder().setContainerPath("/other").build();
         JsonNode s = spec(pod(List.of(map(0, 65536, 65536)), List.of(map(0, 65536, 65536))), vol, other);
-        assertEquals(fx.rootfs.resolveSibling("idmap").resolve("0").toString(), mount(s, "/data").get("source").asText());
-        assertEquals(fx.rootfs.resolveSibling("idmap").resolve("1").toString(),
-                mount(s, "/other").get("source").asText());
+        Path stage = IdmappedVolumes.stageDir(fx.rootfs);
+        assertEquals(stage.resolve("0").toString(), mount(s, "/data").get("source").asText());
+        assertEquals(stage.resolve("1").toString(), mount(s, "/other").get("source").asText());
+        assertFalse(stage.startsWith(fx.rootfs.getParent()), "never inside the bundle, which is deleted recursively");
         assertFalse(mount(s, "/data").has("uidMappings"), "runc 1.1 would refuse them");
     }
 

@@ -27,7 +27,7 @@ public final class OverlayRootfs implements RootfsMounter {
 
     @Override
     public void unmount(Path target) throws IOException {
-        // The idmapped volume copies first: once this returns, the bundle may be deleted recursively.
+        // The idmapped volume copies too: nothing else unmounts them (IdmappedVolumes.stageDir).
         IdmappedVolumes.unstage(target);
         if (!Files.exists(target)) {
             return;
