@@ -38,6 +38,16 @@ class RuncRuntimeTest {
     }
 
     @Test
+    void runcIsNotRunToDeleteAContainerItHasNoStateFor() throws Exception {
+        RuncRuntime runc = new RuncRuntime("", "/usr/sbin/runc", List.of("--root=" + root), recording);
+        runc.delete(ID);
+        assertEquals(List.of(), ran, "never started: nothing for runc to delete");
+        Files.createDirectories(root.resolve(ID));
+        runc.delete(ID);
+        assertEquals(List.of(List.of("/usr/sbin/runc", "--root=" + root, "delete", "--force", ID)), ran);
+    }
+
+    @Test
     void otherRuntimesOrAnImplicitRootRunTheRuntimesDelete() throws Exception {
         new RuncRuntime("", "/usr/bin/crun", List.of("--root=" + root), recording).deleteExited(ID);
         new RuncRuntime("", "/usr/sbin/runc", List.of(), recording).deleteExited(ID);
