@@ -182,6 +182,23 @@ class PodUserNamespaceIT {
         removeAndCheckNothingLeft(pod);
     }
 
+    /** A berthd restart: the pod stays READY on its pins, its container keeps running, and removal unpins all. */
+    @ParameterizedTest
+    @MethodSource("io.berth.runtime.oci.RuncBundle#runtimes")
+    void aRestartKeepsThePodOnItsPinsAndRemovalStillCleansUp(String runtime) throws Exception {
+        use(runtime);
+        long base = hostBase();
+        Sandbox pod = pod("userns-restart", userns(base, NamespaceMode.POD));
+        Container a = run(pod, "a", "exec sleep 623");
+        w.newServices();
+        assertEquals(io.berth.runtime.sandbox.SandboxState.READY, w.sandboxes.require(pod.id()).state());
+        assertEquals(ContainerState.RUNNING, w.containers.require(a.id()).state());
+        assertEquals("0 " + base + " 65536", exec(a, "cat /proc/self/uid_map").strip().replaceAll("\\s+", " "));
+        Container b = run(w.sandboxes.require(pod.id()), "b", "exec sleep 624");
+        assertEquals(exec(a, "readlink /proc/self/ns/user"), exec(b, "readlink /proc/self/ns/user"));
+        removeAndCheckNothingLeft(pod);
+    }
+
     /** A RunPodSandbox that fails after the user namespace exists (the kernel refuses a sysctl value). */
     @ParameterizedTest
     @MethodSource("io.berth.runtime.oci.RuncBundle#runtimes")
