@@ -120,7 +120,9 @@ public final class ErrorMappingInterceptor implements ServerInterceptor {
         private void report(Status status) {
             long nanos = System.nanoTime() - start;
             if (status.isOk()) {
-                LOG.debug("rpc {} OK in {} ms", method, millis(nanos));
+                if (LOG.isDebugEnabled()) { // else every call paid a String.format for no line
+                    LOG.debug("rpc {} OK in {} ms", method, millis(nanos));
+                }
             } else {
                 LOG.warn("rpc {} {} in {} ms: {}", method, status.getCode(), millis(nanos),
                         status.getDescription());
