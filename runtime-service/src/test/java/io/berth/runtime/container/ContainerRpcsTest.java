@@ -77,6 +77,27 @@ class ContainerRpcsTest {
     }
 
     @Test
+    void statusReusesAnUnchangedContainersStatusAndForgetsRemovedOnes() {
+        var status = new io.berth.runtime.container.rpc.ContainerStatusHandler(f.service);
+        Container a = f.create("a");
+        Container b = f.create("b");
+        var askA = ContainerStatusRequest.newBuilder().setContainerId(a.id()).build();
+        var askB = ContainerStatusRequest.newBuilder().setContainerId(b.id()).build();
+        var first = status.handle(askA).getStatus();
+        assertSame(first, status.handle(askA).getStatus(), "built once");
+        assertEquals(io.berth.cri.v1.ContainerState.CONTAINER_CREATED, first.getState());
+        status.handle(askB);
+        f.service.start(a.id());
+        var started = status.handle(askA).getStatus();
+        assertEquals(io.berth.cri.v1.ContainerState.CONTAINER_RUNNING, started.getState(), "a change shows");
+        assertTrue(started.getStartedAt() > 0);
+        assertEquals(first.getMetadata(), started.getMetadata());
+        f.service.remove(a.id());
+        assertEquals(1, status.kept(), "the removed container's status is dropped");
+        assertThrows(io.berth.common.error.NotFoundException.class, () -> status.handle(askA));
+    }
+
+    @Test
     void theLifecycleOverGrpcWithTheCodesTheCriAsksFor() {
         String id = stub.createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(Fixture.POD)
                 .setConfig(Fixture.config("web")).build()).getContainerId();
