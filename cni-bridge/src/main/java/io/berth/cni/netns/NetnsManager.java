@@ -4,6 +4,7 @@ import io.berth.common.error.InvalidArgumentException;
 import io.berth.common.error.NotFoundException;
 import io.berth.common.os.ErrnoException;
 import io.berth.common.os.Libc;
+import io.berth.common.os.Mounts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -105,15 +106,7 @@ public final class NetnsManager {
      * already unmounted is fine.
      */
     public static void unpin(Path pin) throws IOException {
-        try {
-            Libc.umount2(pin.toString(), Libc.MNT_DETACH);
-        } catch (ErrnoException e) {
-            // EINVAL: not a mount point (half-created or already unmounted); ENOENT: gone.
-            if (e.errno() != ErrnoException.EINVAL && e.errno() != ErrnoException.ENOENT) {
-                throw e;
-            }
-        }
-        Files.deleteIfExists(pin);
+        Mounts.detachAndDelete(pin);
     }
 
     /** Whether {@code pin} exists and is a network namespace (not just a leftover file). */

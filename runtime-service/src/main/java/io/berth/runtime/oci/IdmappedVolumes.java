@@ -3,6 +3,7 @@ package io.berth.runtime.oci;
 import io.berth.common.error.InternalException;
 import io.berth.common.os.ErrnoException;
 import io.berth.common.os.Libc;
+import io.berth.common.os.Mounts;
 import io.berth.cri.v1.Mount;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -113,15 +114,7 @@ public final class IdmappedVolumes {
             copies = s.toList();
         }
         for (Path p : copies) {
-            try {
-                Libc.umount2(p.toString(), Libc.MNT_DETACH);
-            } catch (ErrnoException e) {
-                // EINVAL: not a mount point (never attached, or unmounted already).
-                if (e.errno() != ErrnoException.EINVAL && e.errno() != ErrnoException.ENOENT) {
-                    throw e;
-                }
-            }
-            Files.deleteIfExists(p);
+            Mounts.detachAndDelete(p);
         }
         Files.deleteIfExists(dir);
     }

@@ -3,6 +3,7 @@ package io.berth.runtime.sandbox;
 import io.berth.cni.netns.NetnsThreads;
 import io.berth.common.os.ErrnoException;
 import io.berth.common.os.Libc;
+import io.berth.common.os.Mounts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,13 +61,7 @@ public final class LinuxPodNamespaces implements PodNamespaces {
                 return null;
             });
         } catch (IOException | RuntimeException e) {
-            for (Path p : pins) {
-                try {
-                    unpin(p);
-                } catch (IOException undo) {
-                    e.addSuppressed(undo);
-                }
-            }
+            unpinAll(pins, e);
             throw e;
         }
     }
@@ -101,13 +96,7 @@ public final class LinuxPodNamespaces implements PodNamespaces {
                 });
             }
         } catch (IOException | RuntimeException e) {
-            for (Path p : pins.values()) {
-                try {
-                    unpin(p);
-                } catch (IOException undo) {
-                    e.addSuppressed(undo);
-                }
-            }
+            unpinAll(pins.values(), e);
             throw e;
         }
     }
@@ -117,17 +106,20 @@ public final class LinuxPodNamespaces implements PodNamespaces {
         Libc.mount("/proc/thread-self/ns/" + kind.procName(), pin.toString(), "none", Libc.MS_BIND, null);
     }
 
-    @Override
-    public void unpin(Path pin) throws IOException {
-        try {
-            Libc.umount2(pin.toString(), Libc.MNT_DETACH);
-        } catch (ErrnoException e) {
-            // EINVAL: not a mount point (half-created or unmounted already); ENOENT: gone.
-            if (e.errno() != ErrnoException.EINVAL && e.errno() != ErrnoException.ENOENT) {
-                throw e;
+    /** Undoes every pin of a failed creation; what cannot be undone is added to {@code failure}. */
+    private void unpinAll(java.util.Collection<Path> pins, Exception failure) {
+        for (Path p : pins) {
+            try {
+                unpin(p);
+            } catch (IOException undo) {
+                failure.addSuppressed(undo);
             }
         }
-        Files.deleteIfExists(pin);
+    }
+
+    @Override
+    public void unpin(Path pin) throws IOException {
+        Mounts.detachAndDelete(pin);
     }
 
     @Override

@@ -48,7 +48,12 @@ public final class UnshareInfraLauncher implements InfraLauncher {
 
     @Override
     public InfraProcess start(String sandboxId) throws IOException {
-        Process unshare = new ProcessBuilder(command)
+        return launch(command, sandboxId);
+    }
+
+    /** Runs {@code argv} (ending in unshare ... catatonit) and waits for catatonit. */
+    private static InfraProcess launch(List<String> argv, String sandboxId) throws IOException {
+        Process unshare = new ProcessBuilder(argv)
                 .redirectInput(new File("/dev/null"))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -90,16 +95,7 @@ public final class UnshareInfraLauncher implements InfraLauncher {
                 argv.add("--pid");
             }
             argv.addAll(List.of("--fork", "--kill-child", catatonit.toString(), "-P"));
-            Process unshare = new ProcessBuilder(argv).redirectInput(new File("/dev/null"))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            try {
-                return awaitInfra(unshare, sandboxId);
-            } catch (IOException | RuntimeException e) {
-                unshare.destroyForcibly();
-                throw e;
-            }
+            return launch(argv, sandboxId);
         } catch (IOException e) {
             throw new IOException("user namespace for sandbox " + sandboxId + ": " + e.getMessage(), e);
         }
