@@ -2,10 +2,8 @@ package io.berth.runtime.server;
 
 import io.berth.cri.v1.ImageServiceGrpc;
 import io.berth.cri.v1.RuntimeServiceGrpc;
+import io.berth.runtime.grpc.OffLoopDispatch;
 import io.grpc.BindableService;
-import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
@@ -22,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * the kubelet polls them constantly and two thread hand-offs per call cost
  * more than the call (milliseconds each when the node's cores are busy).
  * One event-loop thread accepts and serves every connection: a node has one
- * kubelet (plus an occasional crictl), gRPC parses and handles each call on
- * the executor, not on the loop, and every extra platform thread costs the
- * daemon a stack and a malloc arena for as long as it runs.
+ * kubelet (plus an occasional crictl), gRPC reads and parses each call on the
+ * loop and {@link OffLoopDispatch} hands only the handler to a virtual thread,
+ * and every extra platform thread costs the daemon a stack and a malloc arena
+ * for as long as it runs.
  */
 public final class GrpcServer implements AutoCloseable {
 
@@ -95,14 +93,10 @@ public final class GrpcServer implements AutoCloseable {
                 .bossEventLoopGroup(loop)
                 .workerEventLoopGroup(loop)
                 .directExecutor()
-                .callExecutor(new ServerCallExecutorSupplier() {
-                    @Override
-                    public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
-                        return ON_LOOP.contains(call.getMethodDescriptor().getFullMethodName()) ? null : executor;
-                    }
-                })
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES);
-        services.forEach(s -> builder.addService(ServerInterceptors.intercept(s, interceptor)));
+        OffLoopDispatch dispatch = new OffLoopDispatch(ON_LOOP, executor);
+        // The last interceptor is the outermost: the dispatch wraps the error mapping.
+        services.forEach(s -> builder.addService(ServerInterceptors.intercept(s, interceptor, dispatch)));
         GrpcServer server = new GrpcServer(socket, builder.build(), guard, loop, executor);
         try {
             server.server.start();

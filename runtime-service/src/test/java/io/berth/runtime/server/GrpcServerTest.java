@@ -101,6 +101,36 @@ class GrpcServerTest {
     }
 
     /**
+     * The dispatched handler still runs inside its call: it sees the client's deadline,
+     * and what it throws reaches the error mapping (a status code, not UNKNOWN).
+     */
+    @Test
+    void aDispatchedHandlerSeesItsDeadlineAndItsErrorsAreMapped() throws Exception {
+        Path socket = dir.resolve("run/dispatch.sock");
+        ServiceRouter service = ServiceRouter.builder(RuntimeServiceGrpc.getServiceDescriptor())
+                .unary(RuntimeServiceGrpc.getStatusMethod(), r -> StatusResponse.newBuilder()
+                        .putInfo("deadline", Boolean.toString(io.grpc.Context.current().getDeadline() != null))
+                        .build())
+                .unary(RuntimeServiceGrpc.getRuntimeConfigMethod(), r -> {
+                    throw new io.berth.common.error.NotFoundException("container abc not found");
+                })
+                .build();
+        GrpcServer server = GrpcServer.start(socket, List.of(service), new ErrorMappingInterceptor(RpcRecorder.NONE));
+        ManagedChannel channel = channel(socket);
+        try {
+            var stub = RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+            assertEquals("true", stub.status(StatusRequest.getDefaultInstance()).getInfoOrThrow("deadline"));
+            var e = assertThrows(io.grpc.StatusRuntimeException.class,
+                    () -> stub.runtimeConfig(io.berth.cri.v1.RuntimeConfigRequest.getDefaultInstance()));
+            assertEquals(io.grpc.Status.Code.NOT_FOUND, e.getStatus().getCode());
+            assertTrue(e.getStatus().getDescription().contains("container abc"), e.getStatus().getDescription());
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            server.shutdown(Duration.ofSeconds(2));
+        }
+    }
+
+    /**
      * ListImages and ImageStatus read lock-free snapshots on the event loop; a verbose
      * ImageStatus reads a blob, and its handler moves itself off the loop (ImageStatusHandlerTest).
      */
