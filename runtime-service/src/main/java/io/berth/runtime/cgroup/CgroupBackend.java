@@ -102,15 +102,22 @@ abstract sealed class CgroupBackend permits V1Backend, V2Backend {
 
     private void removeTree(Path dir, long deadline) {
         try {
-            for (String child : fs.children(dir)) {
-                removeTree(dir.resolve(child), deadline);
-            }
+            // rmdir first: a container's cgroup is a leaf, and listing a v1 cgroup means a
+            // stat of each of its ~30 control files, in every hierarchy, per container.
+            boolean childrenGone = false;
             long backoff = 1;
             while (true) {
                 try {
                     fs.rmdir(dir);
                     return;
                 } catch (CgroupFs.CgroupBusyException busy) {
+                    if (!childrenGone) {
+                        for (String child : fs.children(dir)) {
+                            removeTree(dir.resolve(child), deadline);
+                        }
+                        childrenGone = true;
+                        continue;
+                    }
                     if (System.nanoTime() > deadline) {
                         throw new FailedPreconditionException(busy.getMessage() + "; tasks did not exit in time");
                     }
