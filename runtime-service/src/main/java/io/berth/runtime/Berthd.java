@@ -43,8 +43,9 @@ public final class Berthd {
             out.print(CommandLine.USAGE);
             return EXIT_OK;
         }
-        if (cmd.words().size() == 2 && cmd.words().get(0).equals(AotTraining.CLIENT_COMMAND)) {
-            return AotTraining.client(java.nio.file.Path.of(cmd.words().get(1)), err);
+        if (cmd.words().size() == 3 && cmd.words().get(0).equals(AotTraining.CLIENT_COMMAND)) {
+            return AotTraining.client(java.nio.file.Path.of(cmd.words().get(1)), java.nio.file.Path.of(
+                    cmd.words().get(2)), err);
         }
         if (cmd.dryRun() && !cmd.words().equals(java.util.List.of("gc"))) {
             err.println("berthd: --dry-run goes with gc");
