@@ -97,6 +97,20 @@ class ContainerRpcsTest {
         assertThrows(io.berth.common.error.NotFoundException.class, () -> status.handle(askA));
     }
 
+    /** StartContainer builds the started container's status, which the kubelet asks for next. */
+    @Test
+    void startBuildsTheStatusTheNextCallAnswersWith() {
+        var status = new io.berth.runtime.container.rpc.ContainerStatusHandler(f.service);
+        Container a = f.create("a");
+        assertEquals(0, status.kept());
+        f.service.start(a.id());
+        assertEquals(1, status.kept(), "built by the start, before any status call");
+        var ask = ContainerStatusRequest.newBuilder().setContainerId(a.id()).build();
+        var answered = status.handle(ask).getStatus();
+        assertEquals(io.berth.cri.v1.ContainerState.CONTAINER_RUNNING, answered.getState());
+        assertSame(answered, status.handle(ask).getStatus());
+    }
+
     @Test
     void theLifecycleOverGrpcWithTheCodesTheCriAsksFor() {
         String id = stub.createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(Fixture.POD)

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,6 +34,25 @@ class SandboxServiceTest {
     void setUp() throws Exception {
         fx = new SandboxFixture(tmp);
         svc = fx.newService();
+    }
+
+    /**
+     * RunPodSandbox builds the pod's status, which the kubelet asks for next; an unchanged
+     * record answers with the same message, a change with a new one, and removal drops it.
+     */
+    @Test
+    void runBuildsThePodStatusAndRemovalDropsIt() {
+        PodSandboxStatusHandler status = new PodSandboxStatusHandler(svc);
+        Sandbox s = svc.run(SandboxFixture.config("cached").build(), "");
+        assertEquals(1, status.kept(), "built by the run, before any status call");
+        var ask = io.berth.cri.v1.PodSandboxStatusRequest.newBuilder().setPodSandboxId(s.id()).build();
+        var first = status.handle(ask).getStatus();
+        assertEquals(io.berth.cri.v1.PodSandboxState.SANDBOX_READY, first.getState());
+        assertSame(first, status.handle(ask).getStatus(), "an unchanged record answers with the same message");
+        svc.stop(s.id());
+        assertEquals(io.berth.cri.v1.PodSandboxState.SANDBOX_NOTREADY, status.handle(ask).getStatus().getState());
+        svc.remove(s.id());
+        assertEquals(0, status.kept(), "the removed pod's status is dropped");
     }
 
     @Test

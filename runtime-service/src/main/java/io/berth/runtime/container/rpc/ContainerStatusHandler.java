@@ -6,6 +6,7 @@ import io.berth.runtime.container.Container;
 import io.berth.runtime.container.ContainerProtos;
 import io.berth.runtime.container.ContainerService;
 import io.berth.runtime.grpc.UnaryHandler;
+import io.berth.runtime.store.RecordMessages;
 
 /**
  * ContainerStatus: NotFound for an unknown id; {@code verbose} adds pid, shim pid and the OCI spec.
@@ -14,11 +15,14 @@ import io.berth.runtime.grpc.UnaryHandler;
 public final class ContainerStatusHandler implements UnaryHandler<ContainerStatusRequest, ContainerStatusResponse> {
 
     private final ContainerService containers;
-    private final RecordMessages<io.berth.cri.v1.ContainerStatus> statuses;
+    private final RecordMessages<Container, io.berth.cri.v1.ContainerStatus> statuses;
 
     public ContainerStatusHandler(ContainerService containers) {
         this.containers = containers;
-        this.statuses = new RecordMessages<>(containers, ContainerProtos::status);
+        this.statuses = new RecordMessages<>(Container::id, id -> containers.find(id).isPresent(),
+                ContainerProtos::status);
+        containers.onRemoved(this.statuses::forget);
+        containers.onStarted(this.statuses::of);
     }
 
     @Override

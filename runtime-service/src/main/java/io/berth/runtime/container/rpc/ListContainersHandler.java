@@ -2,9 +2,11 @@ package io.berth.runtime.container.rpc;
 
 import io.berth.cri.v1.ListContainersRequest;
 import io.berth.cri.v1.ListContainersResponse;
+import io.berth.runtime.container.Container;
 import io.berth.runtime.container.ContainerProtos;
 import io.berth.runtime.container.ContainerService;
 import io.berth.runtime.grpc.UnaryHandler;
+import io.berth.runtime.store.RecordMessages;
 
 /**
  * ListContainers: filter by id or unique prefix, state, pod sandbox and labels; never fails on a filter.
@@ -14,11 +16,14 @@ import io.berth.runtime.grpc.UnaryHandler;
 public final class ListContainersHandler implements UnaryHandler<ListContainersRequest, ListContainersResponse> {
 
     private final ContainerService containers;
-    private final RecordMessages<io.berth.cri.v1.Container> summaries;
+    private final RecordMessages<Container, io.berth.cri.v1.Container> summaries;
 
     public ListContainersHandler(ContainerService containers) {
         this.containers = containers;
-        this.summaries = new RecordMessages<>(containers, ContainerProtos::summary);
+        this.summaries = new RecordMessages<>(Container::id, id -> containers.find(id).isPresent(),
+                ContainerProtos::summary);
+        containers.onRemoved(this.summaries::forget);
+        containers.onStarted(this.summaries::of);
     }
 
     @Override
