@@ -1,8 +1,8 @@
 package io.berth.image.snapshot;
 
 import io.berth.common.error.InvalidArgumentException;
-import io.berth.common.os.ErrnoException;
 import io.berth.common.fs.AtomicFiles;
+import io.berth.common.os.ErrnoException;
 import io.berth.common.os.Libc;
 import io.berth.common.os.UserNamespaceHolder;
 import java.io.IOException;

@@ -115,8 +115,8 @@ final class ContainerCreator {
             byte[] spec = deps.specs().configJson(new ContainerSpecs.Request(id, config, sandbox, image.config(),
                     image.id(), config.getImage().getImage(), l.rootfs(id), cgroupsPath, targetPidNs.apply(config)));
             t.mark("spec");
-            // Written in place, unsynced: the bundle is new, and a crash before the record
-            // says CREATED leaves a CREATING record that recovery rolls back with the bundle.
+            // Written in place, unsynced: the bundle is new, and a crash before the record is
+            // written leaves a bundle no record names, which the start-up sweep removes.
             Files.write(l.configJson(id), spec);
             if (!c.logPath().isEmpty()) {
                 Files.createDirectories(Path.of(c.logPath()).getParent());

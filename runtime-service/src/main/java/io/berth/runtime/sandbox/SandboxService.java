@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pod sandboxes of one berthd: their records, names and lifecycle. The
@@ -26,6 +28,8 @@ import java.util.function.Consumer;
  * with different ids proceed in parallel.
  */
 public final class SandboxService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxService.class);
 
     /** Record layout version written by this build (RecordStore envelope). */
     public static final int SCHEMA = 1;
@@ -74,7 +78,15 @@ public final class SandboxService {
     /** RunPodSandbox: validates, creates everything or nothing, returns the READY record. */
     public Sandbox run(PodSandboxConfig config, String runtimeHandler) {
         Sandbox ready = creator.run(RunPlan.of(config, runtimeHandler, deps.runtimeHandlers()));
-        runListeners.forEach(l -> l.accept(ready));
+        // The pod exists now: a listener's failure must not turn its RunPodSandbox into an error
+        // (the kubelet would retry with a new pod and this one would run unnamed until its GC).
+        runListeners.forEach(l -> {
+            try {
+                l.accept(ready);
+            } catch (RuntimeException e) {
+                LOG.debug("pod sandbox {}: a run listener failed: {}", ready.id(), e.toString());
+            }
+        });
         return ready;
     }
 

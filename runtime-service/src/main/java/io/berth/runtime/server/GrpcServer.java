@@ -57,7 +57,7 @@ public final class GrpcServer implements AutoCloseable {
             RuntimeServiceGrpc.getListContainersMethod().getFullMethodName(),
             // ImageStore readers lock nothing (writers publish whole snapshots). A verbose
             // ImageStatus reads the image config from disk: its handler moves that one to a
-            // virtual thread itself (the executor is chosen before the request is read).
+            // virtual thread itself (OffLoopDispatch decides by method, not by request).
             ImageServiceGrpc.getListImagesMethod().getFullMethodName(),
             ImageServiceGrpc.getImageStatusMethod().getFullMethodName());
 
