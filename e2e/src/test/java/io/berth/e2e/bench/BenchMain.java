@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +41,11 @@ public final class BenchMain {
         try (BenchRig rig = BenchRig.start(o, runId, work)) {
             HostCalibration calibration = HostCalibration.prepare(work.resolve("calibration"), BenchRig.RUNC);
             host.put("calibration_start", calibration.measure(BenchRig.RUNC, runId + "s"));
+            Map<String, Integer> rounds = new HashMap<>();
             for (int i = 0; i < o.runtimes().size(); i++) {
-                results.add(rig.measure(o.runtimes().get(i), i));
+                String name = o.runtimes().get(i);
+                int round = rounds.merge(name, 1, Integer::sum);
+                results.add(rig.measure(name, round == 1 ? name : name + "#" + round, i));
             }
             host.put("calibration_end", calibration.measure(BenchRig.RUNC, runId + "e"));
         } finally {

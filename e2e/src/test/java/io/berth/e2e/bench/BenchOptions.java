@@ -20,7 +20,8 @@ record BenchOptions(List<String> runtimes, List<String> suites, int pods, int co
 
     static final String USAGE = """
             arguments (all optional, key=value):
-              runtimes=berthd,containerd-1.6,containerd-2.1   which runtimes, in this order
+              runtimes=berthd,containerd-1.6,containerd-2.1   which runtimes, in this order; one listed
+                  again runs again as NAME#2 and is compared with berthd#2 (rounds under drifting load)
               suites=images,pods,containers,list,scratch,footprint,throughput   which suites
               pods=100 containers=100 images=20 scratch=50 warmup=3   iterations
               listed=500   created (never started) containers in the pod that ListContainers lists

@@ -59,15 +59,20 @@ final class BenchRig implements AutoCloseable {
         }
     }
 
-    /** Starts the runtime called {@code name}, runs every suite, stops it and removes what it left. */
-    RuntimeResult measure(String name, int index) throws Exception {
-        Path dir = work.resolve(name);
+    /**
+     * Starts the runtime called {@code name}, runs every suite, stops it and removes what it left.
+     * {@code label} names this run in the table ({@code berthd#2} for a runtime's second round) and,
+     * path-safe, its directory, cgroup and kept log, so that rounds share nothing.
+     */
+    RuntimeResult measure(String name, String label, int index) throws Exception {
+        String own = label.replace('#', '-');
+        Path dir = work.resolve(own);
         BenchNetwork net = BenchNetwork.create(runId, index, dir);
         ContainerdDaemon.Setup setup = new ContainerdDaemon.Setup(registry.host(), registry.reference(pause), RUNC,
                 net.confDir(), CNI_BIN);
         Optional<ManagedDaemon> made = daemon(name, dir, setup);
         if (made.isEmpty()) {
-            RuntimeResult r = new RuntimeResult(name, "not installed");
+            RuntimeResult r = new RuntimeResult(label, "not installed");
             r.markMissing("all", "n/a (not installed)");
             return r;
         }
@@ -75,18 +80,18 @@ final class BenchRig implements AutoCloseable {
         RuntimeResult result;
         try {
             d.start();
-            result = new RuntimeResult(name, d.version());
+            result = new RuntimeResult(label, d.version());
             BenchContext ctx = new BenchContext(d, result, registry.reference(busybox), registry.reference(big),
-                    big.compressedBytes(), cgroupParent + "/" + name.replace('.', '_'));
+                    big.compressedBytes(), cgroupParent + "/" + own.replace('.', '_'));
             RuntimeRun.run(ctx, options, d instanceof ContainerdDaemon ? registry.reference(pause) : null);
         } catch (Exception e) {
-            System.err.println("bench: " + name + " failed to start: " + e.getMessage());
-            result = new RuntimeResult(name, "did not start");
+            System.err.println("bench: " + label + " failed to start: " + e.getMessage());
+            result = new RuntimeResult(label, "did not start");
             result.markMissing("all", "error: did not start: " + e.getMessage().lines().findFirst().orElse(""));
         } finally {
             d.close();
-            keepLog(d);
-            afterRuntime(name, net);
+            keepLog(d, own);
+            afterRuntime(label, net);
         }
         return result;
     }
@@ -103,12 +108,12 @@ final class BenchRig implements AutoCloseable {
         return Optional.empty();
     }
 
-    private void keepLog(ManagedDaemon d) {
+    private void keepLog(ManagedDaemon d, String own) {
         try {
             Path logs = Files.createDirectories(options.out().resolve("logs"));
             Path log = d.dir.resolve("daemon.log");
             if (Files.exists(log)) {
-                Files.copy(log, logs.resolve(d.name + ".log"), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(log, logs.resolve(own + ".log"), StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (Exception e) {
             System.err.println("bench: keeping the log of " + d.name + ": " + e);
@@ -116,24 +121,24 @@ final class BenchRig implements AutoCloseable {
     }
 
     /** The runtime removed its pods through CNI DEL; whatever still carries its names is a leak, removed here. */
-    private void afterRuntime(String name, BenchNetwork net) throws Exception {
+    private void afterRuntime(String label, BenchNetwork net) throws Exception {
         List<String> leaks = new ArrayList<>();
         HostCleanup.removeIptablesRulesWith(net.name()).forEach(r -> leaks.add("iptables rule " + r));
         HostCleanup.removeIptablesRulesWith(net.bridge()).forEach(r -> leaks.add("iptables rule " + r));
         HostCleanup.removeIptablesRulesWith(net.subnetPrefix()).forEach(r -> leaks.add("iptables rule " + r));
-        HostCleanup.removeCgroups(cgroupParent + "/" + name.replace('.', '_'))
+        HostCleanup.removeCgroups(cgroupParent + "/" + label.replace('#', '-').replace('.', '_'))
                 .forEach(c -> leaks.add("cgroup still busy " + c));
         // The bridge itself stays after CNI DEL by design (the plugin never deletes it); ours goes now.
         HostCleanup.removeLink(net.bridge());
         Set<String> newNetns = new TreeSet<>(HostCleanup.netns());
         newNetns.removeAll(netnsBefore);
         if (!newNetns.isEmpty()) {
-            System.err.println("bench: " + name + ": netns that appeared during the run (maybe other people's): "
+            System.err.println("bench: " + label + ": netns that appeared during the run (maybe other people's): "
                     + newNetns);
         }
-        leaks.forEach(l -> System.err.println("bench: " + name + " left: " + l));
+        leaks.forEach(l -> System.err.println("bench: " + label + " left: " + l));
         if (leaks.isEmpty()) {
-            System.err.println("bench: " + name + " left no iptables rule, cgroup or bridge behind");
+            System.err.println("bench: " + label + " left no iptables rule, cgroup or bridge behind");
         }
     }
 

@@ -30,7 +30,6 @@ final class Report {
         b.append('\n');
         b.append(String.format("%-27s %-16s %5s %9s %9s %9s %9s %9s  %s%n", "operation (ms)", "runtime", "n", "min",
                 "p50", "p90", "p99", "max", "berth/rt p50"));
-        RuntimeResult berth = results.stream().filter(r -> r.runtime.equals(BERTH)).findFirst().orElse(null);
         for (String op : operations(results)) {
             for (RuntimeResult r : results) {
                 Samples s = r.latencies.get(op);
@@ -41,7 +40,7 @@ final class Report {
                 }
                 b.append(String.format("%-27s %-16s %5d %9.2f %9.2f %9.2f %9.2f %9.2f  %s%n", op, r.runtime,
                         s.count(), s.min(), s.percentile(50), s.percentile(90), s.percentile(99), s.max(),
-                        ratio(berth == null ? null : berth.latencies.get(op), s, r)));
+                        ratio(results, op, s, r)));
             }
         }
         b.append(String.format("%n%-34s %s%n", "figure", String.join("  ", results.stream()
@@ -67,11 +66,31 @@ final class Report {
         return b.append('\n').toString();
     }
 
-    private static String ratio(Samples berth, Samples other, RuntimeResult r) {
-        if (berth == null || r.runtime.equals(BERTH)) {
+    /**
+     * berthd's p50 over {@code r}'s, both of the same round: with
+     * {@code runtimes=berthd,containerd-1.6,berthd,containerd-1.6}, containerd-1.6#2
+     * is compared with berthd#2, taken minutes apart rather than a whole run apart.
+     * A runtime with more rounds than berthd is compared with berthd's first.
+     */
+    private static String ratio(List<RuntimeResult> results, String op, Samples other, RuntimeResult r) {
+        if (baseName(r.runtime).equals(BERTH)) {
             return "";
         }
-        return String.format("%.2f", berth.percentile(50) / other.percentile(50));
+        String same = round(r.runtime) == 1 ? BERTH : BERTH + "#" + round(r.runtime);
+        Samples berth = results.stream().filter(b -> b.runtime.equals(same)).findFirst()
+                .or(() -> results.stream().filter(b -> b.runtime.equals(BERTH)).findFirst())
+                .map(b -> b.latencies.get(op)).orElse(null);
+        return berth == null ? "" : String.format("%.2f", berth.percentile(50) / other.percentile(50));
+    }
+
+    static String baseName(String label) {
+        int hash = label.indexOf('#');
+        return hash < 0 ? label : label.substring(0, hash);
+    }
+
+    static int round(String label) {
+        int hash = label.indexOf('#');
+        return hash < 0 ? 1 : Integer.parseInt(label.substring(hash + 1));
     }
 
     /** The operations any runtime measured or missed, in the suites' order, then any others. */
