@@ -36,7 +36,13 @@ class AotTrainingIT {
         // Its working directory goes under a temp dir of ours, which must be empty again afterwards.
         pb.environment().put("BERTH_JAVA_OPTS", "-Djava.io.tmpdir=" + javaTmp);
         Process p = pb.start();
-        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "aot-train did not finish in 180 s");
+        boolean finished;
+        try {
+            finished = p.waitFor(180, TimeUnit.SECONDS);
+        } finally {
+            stop(p);
+        }
+        assertTrue(finished, "aot-train did not finish in 180 s");
         String text = Files.readString(out);
         assertEquals(0, p.exitValue(), text);
         assertFalse(text.contains("not trained"), "the lifecycle must run here (root, catatonit): " + text);
@@ -52,6 +58,19 @@ class AotTrainingIT {
             List<String> left = all.map(h -> h.info().commandLine().orElse(""))
                     .filter(c -> c.contains("berth-aot-")).toList();
             assertEquals(List.of(), left, "processes of the training left behind");
+        }
+    }
+
+    /** A training that hung must not outlive the test: its client first, then the daemon JVM. */
+    private static void stop(Process p) throws InterruptedException {
+        if (!p.isAlive()) {
+            return;
+        }
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
 

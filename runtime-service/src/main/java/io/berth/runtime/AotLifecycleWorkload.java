@@ -2,6 +2,7 @@ package io.berth.runtime;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.berth.common.exec.Executables;
 import io.berth.cri.v1.ContainerConfig;
 import io.berth.cri.v1.ContainerMetadata;
 import io.berth.cri.v1.ContainerStatusRequest;
@@ -33,6 +34,7 @@ import io.berth.cri.v1.RuntimeServiceGrpc;
 import io.berth.cri.v1.StartContainerRequest;
 import io.berth.cri.v1.StopContainerRequest;
 import io.berth.cri.v1.StopPodSandboxRequest;
+import io.berth.image.ref.Digest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -41,9 +43,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
@@ -85,12 +84,12 @@ final class AotLifecycleWorkload {
         } catch (IOException | UnsupportedOperationException e) {
             return "cannot tell whether this is root: " + e.getMessage();
         }
-        return findOnPath("catatonit") == null ? "no catatonit on PATH" : null;
+        return Executables.onPath("catatonit").isEmpty() ? "no catatonit on PATH" : null;
     }
 
     /** Runs the lifecycle; whatever it made is removed again, also when a step fails. */
     void run() throws IOException {
-        Path catatonit = findOnPath("catatonit");
+        Path catatonit = Executables.onPath("catatonit").orElseThrow(() -> new IOException("no catatonit on PATH"));
         TrainingImage image = TrainingImage.build(Files.readAllBytes(catatonit));
         HttpServer registry = TrainingImage.serve(image);
         String ref = "127.0.0.1:" + registry.getAddress().getPort() + "/" + REPOSITORY + ":1";
@@ -176,17 +175,6 @@ final class AotLifecycleWorkload {
                                 .setNamespaceOptions(NamespaceOption.newBuilder().setNetwork(NamespaceMode.NODE)
                                         .setPid(NamespaceMode.CONTAINER).setIpc(NamespaceMode.POD))))
                 .build();
-    }
-
-    private static Path findOnPath(String name) {
-        String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        for (String d : path.split(":")) {
-            Path p = Path.of(d.isEmpty() ? "." : d, name);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return null;
     }
 
     /** A one-layer OCI image (catatonit, /etc/passwd) and a registry on loopback serving it. */
@@ -288,11 +276,7 @@ final class AotLifecycleWorkload {
         }
 
         static String digest(byte[] content) {
-            try {
-                return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            return Digest.of(content).toString();
         }
     }
 }

@@ -4,6 +4,8 @@ import io.berth.cni.PodNetwork;
 import io.berth.cni.exec.ExecPluginInvoker;
 import io.berth.cni.netns.LoopbackUp;
 import io.berth.cni.netns.NetnsManager;
+import io.berth.common.exec.CommandRunner;
+import io.berth.common.exec.Executables;
 import io.berth.image.registry.JdkHttpTransport;
 import io.berth.image.rpc.ImageServiceHandlers;
 import io.berth.image.rpc.ImageServiceModule;
@@ -23,12 +25,11 @@ import io.berth.runtime.container.OciSpecs;
 import io.berth.runtime.container.PodRuntime;
 import io.berth.runtime.container.events.ContainerEvents;
 import io.berth.runtime.container.image.StoreImages;
+import io.berth.runtime.container.runtime.OciRuntimes;
 import io.berth.runtime.container.stats.PodNetworkCounters;
 import io.berth.runtime.container.stats.StatsCollector;
 import io.berth.runtime.metrics.CniCallMetrics;
 import io.berth.runtime.metrics.PullMetrics;
-import io.berth.common.exec.CommandRunner;
-import io.berth.runtime.container.runtime.OciRuntimes;
 import io.berth.runtime.oci.Capabilities;
 import io.berth.runtime.oci.HostSecurityModules;
 import io.berth.runtime.oci.ProbedRuntimes;
@@ -38,7 +39,6 @@ import io.berth.runtime.sandbox.SandboxService;
 import io.berth.runtime.sandbox.Sandboxes;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -137,14 +137,7 @@ final class NodeServices implements AutoCloseable {
         if (prop != null && !prop.isEmpty()) {
             return Path.of(prop);
         }
-        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-        for (String dir : path.split(":")) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, "berth-shim");
-            if (Files.isExecutable(p)) {
-                return p.toAbsolutePath();
-            }
-        }
-        return Path.of("/usr/local/bin/berth-shim");
+        return Executables.onPath("berth-shim").orElse(Path.of("/usr/local/bin/berth-shim"));
     }
 
     ImageServiceHandlers imageService() {

@@ -9,6 +9,7 @@ import io.berth.cri.v1.LinuxContainerResources;
 import io.berth.cri.v1.PodSandboxConfig;
 import io.berth.runtime.sandbox.PodContainers;
 import io.berth.runtime.store.NameRegistrar;
+import io.berth.runtime.store.RecordMessages;
 import io.berth.runtime.store.RecordStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +103,17 @@ public final class ContainerService implements PodContainers {
      */
     public void onStarted(Consumer<Container> listener) {
         startListeners.add(listener);
+    }
+
+    /**
+     * A per-container message cache ({@link RecordMessages}) kept in step with this
+     * service: built ahead at StartContainer, dropped at RemoveContainer.
+     */
+    public <M> RecordMessages<Container, M> messages(Function<Container, M> build) {
+        RecordMessages<Container, M> m = new RecordMessages<>(Container::id, id -> find(id).isPresent(), build);
+        onRemoved(m::forget);
+        onStarted(m::of);
+        return m;
     }
 
     /** StopContainer; idempotent, also for unknown ids (api.proto, StopContainer). */

@@ -19,10 +19,7 @@ public final class ContainerStatusHandler implements UnaryHandler<ContainerStatu
 
     public ContainerStatusHandler(ContainerService containers) {
         this.containers = containers;
-        this.statuses = new RecordMessages<>(Container::id, id -> containers.find(id).isPresent(),
-                ContainerProtos::status);
-        containers.onRemoved(this.statuses::forget);
-        containers.onStarted(this.statuses::of);
+        this.statuses = containers.messages(ContainerProtos::status);
     }
 
     @Override

@@ -20,10 +20,7 @@ public final class ListContainersHandler implements UnaryHandler<ListContainersR
 
     public ListContainersHandler(ContainerService containers) {
         this.containers = containers;
-        this.summaries = new RecordMessages<>(Container::id, id -> containers.find(id).isPresent(),
-                ContainerProtos::summary);
-        containers.onRemoved(this.summaries::forget);
-        containers.onStarted(this.summaries::of);
+        this.summaries = containers.messages(ContainerProtos::summary);
     }
 
     @Override
